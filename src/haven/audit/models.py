@@ -1,0 +1,69 @@
+"""The append-only audit log: who touched which record, when, from where. Never the values."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class AuditAction(models.TextChoices):
+    LOGIN = "login", _("Logged in")
+    LOGIN_FAILED = "login_failed", _("Failed login")
+    LOGOUT = "logout", _("Logged out")
+    HOUSEHOLD_CREATE = "household.create", _("Registered a household")
+    HOUSEHOLD_UPDATE = "household.update", _("Changed a household")
+    HOUSEHOLD_VIEW = "household.view", _("Viewed a household")
+    HOUSEHOLD_LIST = "household.list", _("Listed households")
+    PERSON_UPDATE = "person.update", _("Changed a person")
+    PERSON_VIEW = "person.view", _("Viewed a person")
+    PERSON_LIST = "person.list", _("Listed persons")
+    ARRIVAL_CREATE = "arrival.create", _("Recorded an arrival")
+    ARRIVAL_LIST = "arrival.list", _("Listed arrivals")
+    SITE_CREATE = "site.create", _("Created a site")
+    SITE_UPDATE = "site.update", _("Changed a site")
+    USER_CREATE = "user.create", _("Created a user")
+    TOKEN_CREATE = "token.create", _("Issued an API token")
+    AUDIT_VIEW = "audit.view", _("Read the audit log")
+
+
+class Outcome(models.TextChoices):
+    ALLOWED = "allowed", _("Allowed")
+    DENIED = "denied", _("Denied")
+
+
+class AuditEvent(models.Model):
+    at = models.DateTimeField(db_index=True)
+    # PROTECT: users are deactivated, never deleted, so their trail stays whole.
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    username = models.CharField(max_length=150)
+    role = models.CharField(max_length=20, blank=True)
+    site = models.CharField(max_length=40, blank=True)
+    action = models.CharField(max_length=30, choices=AuditAction.choices)
+    outcome = models.CharField(max_length=10, choices=Outcome.choices, default=Outcome.ALLOWED)
+    target_type = models.CharField(max_length=20, blank=True)
+    target_count = models.PositiveIntegerField(default=0)
+    channel = models.CharField(max_length=10, blank=True)
+    client_address = models.GenericIPAddressField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["actor", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.action}"
+
+
+class AuditTarget(models.Model):
+    """One record an event touched: a list read of fifty persons writes fifty of these."""
+
+    event = models.ForeignKey(AuditEvent, on_delete=models.PROTECT, related_name="targets")
+    target_id = models.CharField(max_length=64)
+
+    class Meta:
+        indexes = [models.Index(fields=["target_id"])]
+
+    def __str__(self) -> str:
+        return self.target_id

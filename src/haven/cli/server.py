@@ -1,0 +1,82 @@
+"""Commands that run and check the server: serve, migrate, check."""
+
+from __future__ import annotations
+
+import multiprocessing
+from typing import Any
+
+import click
+
+from haven.cli.main import cli, django_command
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on; 0.0.0.0 to serve the local network.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
+@click.option("--workers", default=0, type=click.IntRange(0, 64),
+              help="Worker processes [default: 2 per core + 1].")
+@django_command
+def serve(host: str, port: int, workers: int) -> None:
+    """Serve Haven with gunicorn (a production server), static files included.
+
+    Refuses to start while migrations are pending: run `haven migrate` first.
+    """
+    from django.core.management import call_command
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+    from gunicorn.app.base import BaseApplication
+
+    from haven.config.wsgi import application
+
+    executor = MigrationExecutor(connection)
+    if executor.migration_plan(executor.loader.graph.leaf_nodes()):
+        raise click.ClickException("the database is not up to date: run `haven migrate` first")
+    connection.close()  # each worker opens its own connection after the fork
+    call_command("collectstatic", interactive=False, verbosity=0)
+
+    class Gunicorn(BaseApplication):  # type: ignore[misc]
+        def load_config(self) -> None:
+            options: dict[str, Any] = {
+                "bind": f"{host}:{port}",
+                "workers": workers or multiprocessing.cpu_count() * 2 + 1,
+                "accesslog": "-",
+                "access_log_format": '%(h)s "%(r)s" %(s)s %(b)s %(M)sms',
+                "timeout": 60,
+                "graceful_timeout": 10,
+                "forwarded_allow_ips": "127.0.0.1",
+            }
+            for key, value in options.items():
+                self.cfg.set(key, value)
+
+        def load(self) -> Any:
+            return application
+
+    click.echo(f"Haven is serving on http://{host}:{port}/  (Ctrl+C stops it)")
+    Gunicorn().run()
+
+
+@cli.command()
+@django_command
+def migrate() -> None:
+    """Create or update the database tables (safe to run again)."""
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=0)
+    click.echo("The database is up to date.")
+
+
+@cli.command()
+@click.option("--deploy", is_flag=True,
+              help="Also run the production checks (HTTPS, cookies, secret key, debug).")
+@django_command
+def check(deploy: bool) -> None:
+    """Check the configuration; exit non-zero on any error or warning."""
+    from django.core.management import call_command
+    from django.core.management.base import SystemCheckError
+
+    try:
+        call_command("check", deploy=deploy, fail_level="WARNING")
+    except SystemCheckError as exc:
+        click.echo(str(exc), err=True)
+        raise SystemExit(1) from None

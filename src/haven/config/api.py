@@ -1,0 +1,110 @@
+"""The one NinjaAPI: authentication, routers, and domain errors mapped to HTTP once."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import RequestDataTooBig
+from django.http import HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.security import HttpBearer, SessionAuth
+
+from haven.accounts.access import Actor, client_address
+from haven.accounts.services import token_authenticate
+from haven.audit.api import router as audit_router
+from haven.core.errors import HavenError, ValidationFailed
+from haven.registry.api import router as registry_router
+
+
+class BearerToken(HttpBearer):
+    """`Authorization: Bearer hvn_…`, for devices and scripts."""
+
+    def authenticate(self, request: HttpRequest, token: str) -> Actor | None:
+        user = token_authenticate(token)
+        if user is None:
+            return None
+        request.user = user
+        return Actor(user=user, channel="api", client_address=client_address(request))
+
+
+class BrowserSession(SessionAuth):
+    """The logged-in browser's session, with Django's CSRF check on writes."""
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> Actor | None:
+        if not request.user.is_authenticated:
+            return None
+        return Actor(user=request.user, channel="web",  # type: ignore[arg-type]
+                     client_address=client_address(request))
+
+
+api = NinjaAPI(
+    title="Haven API",
+    version="1",
+    description=(
+        "Registration of households and persons at sites, arrivals, and the audit log. "
+        "Authenticate with `Authorization: Bearer <token>` (`haven token create USER`) "
+        "or a browser session. Unknown fields are refused; every error is JSON "
+        "`{error, message, errors: {field: [messages]}}`."
+    ),
+    auth=[BearerToken(), BrowserSession()],
+    urls_namespace="api",
+)
+api.add_router("/", registry_router)
+api.add_router("/", audit_router)
+
+
+def _error(request: HttpRequest, status: int, code: str, message: str,
+           errors: dict[str, list[str]] | None = None) -> HttpResponse:
+    body: dict[str, Any] = {"error": code, "message": message}
+    if errors is not None:
+        body["errors"] = errors
+    return api.create_response(request, body, status=status)
+
+
+@api.exception_handler(HavenError)
+def haven_error(request: HttpRequest, exc: HavenError) -> HttpResponse:
+    errors = exc.errors if isinstance(exc, ValidationFailed) else None
+    return _error(request, exc.status, exc.code, exc.message, errors)
+
+
+def _field_name(location: tuple[Any, ...] | list[Any]) -> str:
+    """Turn pydantic's ("body", "payload", "members", 0, "sex") into "members[0].sex"."""
+    parts = list(location)
+    if parts and parts[0] in {"body", "query", "path"}:
+        parts = parts[1:]
+        if parts and parts[0] in {"payload", "query"}:
+            parts = parts[1:]
+    name = ""
+    for part in parts:
+        name += f"[{part}]" if isinstance(part, int) else (f".{part}" if name else str(part))
+    return name or "body"
+
+
+@api.exception_handler(ValidationError)
+def schema_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    errors: dict[str, list[str]] = {}
+    for problem in exc.errors:
+        field = _field_name(problem.get("loc", ()))
+        message = ("is not a known field" if problem.get("type") == "extra_forbidden"
+                   else str(problem.get("msg", "is invalid")))
+        errors.setdefault(field, []).append(message)
+    first = next(iter(errors.items()))
+    return _error(request, 422, "validation_failed", f"{first[0]}: {first[1][0]}", errors)
+
+
+@api.exception_handler(AuthenticationError)
+def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return _error(request, 401, "unauthenticated",
+                  "Send Authorization: Bearer <token>, or log in.")
+
+
+@api.exception_handler(HttpError)
+def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    return _error(request, exc.status_code, "bad_request", str(exc))
+
+
+@api.exception_handler(RequestDataTooBig)
+def too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+    return _error(request, 413, "too_large", "The request body is larger than 1 MiB.",
+                  {"body": ["is larger than 1 MiB"]})

@@ -1,0 +1,72 @@
+"""The environment variables Haven reads: declared once, with defaults and help."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Variable:
+    name: str
+    default: str
+    help: str
+
+
+VARIABLES = [
+    Variable("HAVEN_DATABASE_URL", "sqlite:///var/haven.sqlite3",
+             "Database URL; postgres://user@host:5432/name for a server deployment."),
+    Variable("HAVEN_SECRET_KEY", "(generated into var/secret_key)",
+             "Secret for sessions and signing. Set it in production; never commit it."),
+    Variable("HAVEN_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]",
+             "Comma-separated host names Haven answers to."),
+    Variable("HAVEN_DEBUG", "0", "1 turns on Django's debug pages. Never in production."),
+    Variable("HAVEN_HTTPS", "0",
+             "1 when served over TLS: redirects to HTTPS and sends HSTS."),
+    Variable("HAVEN_INSECURE_COOKIES", "0",
+             "1 sends session cookies over plain HTTP to hosts other than localhost."),
+    Variable("HAVEN_CSRF_TRUSTED_ORIGINS", "",
+             "Comma-separated origins (https://haven.example.org) behind a proxy."),
+    Variable("HAVEN_SESSION_IDLE_MINUTES", "30", "Minutes of inactivity before logout."),
+    Variable("HAVEN_TIME_ZONE", "Asia/Yerevan", "Time zone for dates shown to people."),
+    Variable("HAVEN_VAR_DIR", "./var", "Folder for the SQLite database, secret key, static files."),
+    Variable("HAVEN_LOG_LEVEL", "WARNING", "Python logging level."),
+]
+DECLARED = {v.name for v in VARIABLES}
+
+
+def env_str(name: str) -> str:
+    if name not in DECLARED:
+        raise KeyError(f"{name} is not declared in haven.config.environment.VARIABLES")
+    return os.environ.get(name, "").strip()
+
+
+def env_bool(name: str) -> bool:
+    return env_str(name).lower() in {"1", "true", "yes", "on"}
+
+
+def env_list(name: str) -> list[str]:
+    return [item.strip() for item in env_str(name).split(",") if item.strip()]
+
+
+def var_dir() -> Path:
+    path = Path(env_str("HAVEN_VAR_DIR") or "var").resolve()
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def secret_key(folder: Path) -> str:
+    """Return HAVEN_SECRET_KEY, or a key generated once into `folder` (mode 0600)."""
+    configured = env_str("HAVEN_SECRET_KEY")
+    if configured:
+        return configured
+    keyfile = folder / "secret_key"
+    try:
+        fd = os.open(keyfile, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return keyfile.read_text().strip()
+    with os.fdopen(fd, "w") as handle:
+        handle.write(secrets.token_urlsafe(50))
+    return keyfile.read_text().strip()

@@ -1,0 +1,181 @@
+"""Haven's settings, read from the environment with safe defaults.
+
+Every variable Haven reads is declared in `haven.config.environment.VARIABLES` with
+its default and help text; `docs/configuration.md` lists them and a test keeps the
+two in step.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import dj_database_url
+
+from haven.config.environment import env_bool, env_list, env_str, secret_key, var_dir
+
+PACKAGE_DIR = Path(__file__).resolve().parent.parent
+VAR_DIR = var_dir()
+
+DEBUG = env_bool("HAVEN_DEBUG")
+SECRET_KEY = secret_key(VAR_DIR)
+ALLOWED_HOSTS = env_list("HAVEN_ALLOWED_HOSTS") or ["127.0.0.1", "localhost", "[::1]"]
+HTTPS = env_bool("HAVEN_HTTPS")
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "axes",
+    "haven.core",
+    "haven.accounts",
+    "haven.audit",
+    "haven.registry",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "haven.core.middleware.ProtectiveHeadersMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",
+]
+
+ROOT_URLCONF = "haven.config.urls"
+WSGI_APPLICATION = "haven.config.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [PACKAGE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "haven.accounts.context_processors.acting",
+            ],
+        },
+    },
+]
+
+
+def _database() -> dict[str, object]:
+    url = env_str("HAVEN_DATABASE_URL") or f"sqlite:///{VAR_DIR / 'haven.sqlite3'}"
+    config: dict[str, object] = dict(dj_database_url.parse(url))
+    if config["ENGINE"] == "django.db.backends.sqlite3":
+        # WAL lets readers work while one clerk writes; IMMEDIATE takes the write lock at
+        # BEGIN, so concurrent writers queue on busy_timeout instead of failing with
+        # "database is locked" when a read transaction tries to upgrade.
+        config["OPTIONS"] = {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 30,
+            "init_command": (
+                "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
+                "PRAGMA busy_timeout=30000; PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY;"
+            ),
+        }
+    else:
+        config["CONN_MAX_AGE"] = 60
+        config["CONN_HEALTH_CHECKS"] = True
+    return config
+
+
+DATABASES = {"default": _database()}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "login"
+
+# Lock a username after five failures from one address, for fifteen minutes. Keyed on
+# the pair so that one clerk mistyping at a shared border-post connection does not
+# lock out everyone behind the same address. Unknown usernames are counted the same.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = dt.timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "haven.accounts.views.locked_out"
+AXES_VERBOSE = False
+
+SESSION_COOKIE_AGE = int(env_str("HAVEN_SESSION_IDLE_MINUTES") or "30") * 60
+SESSION_SAVE_EVERY_REQUEST = True  # the age above becomes an idle timeout
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+# Browsers accept Secure cookies from http://localhost, so this safe default still lets
+# the Quickstart run without TLS; set HAVEN_INSECURE_COOKIES=1 only on a closed LAN.
+SESSION_COOKIE_SECURE = not env_bool("HAVEN_INSECURE_COOKIES")
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+CSRF_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SECURE = SESSION_COOKIE_SECURE
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+CSRF_TRUSTED_ORIGINS = env_list("HAVEN_CSRF_TRUSTED_ORIGINS")
+
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+if HTTPS:
+    SECURE_SSL_REDIRECT = True
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_HSTS_SECONDS = 31_536_000
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+
+# Bodies past this are refused before parsing: a household of 50 fits in ~40 KB.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
+
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", "English"), ("hy", "Հայերեն"), ("ru", "Русский")]
+LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+USE_I18N = True
+USE_THOUSAND_SEPARATOR = True
+TIME_ZONE = env_str("HAVEN_TIME_ZONE") or "Asia/Yerevan"
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = VAR_DIR / "static"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env_str("HAVEN_LOG_LEVEL") or "WARNING"},
+}
+
+NINJA_PAGINATION_PER_PAGE = 50

@@ -1,0 +1,53 @@
+"""Domain errors, mapped to HTTP, form errors and CLI messages once per adapter.
+
+    HavenError                    a rule of the domain refused the request
+    ├── ValidationFailed          input is wrong; carries {field: [messages]}     -> 422
+    ├── NotFound                  absent, or not visible to this user             -> 404
+    ├── PermissionDenied          the role may not do this at all                 -> 403
+    └── Conflict                  the request clashes with stored state           -> 409
+
+`NotFound` is also what a user gets for a record that exists at a site they may not
+see: telling "exists elsewhere" from "does not exist" would leak who is registered.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+
+class HavenError(Exception):
+    status = 400
+    code = "error"
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class ValidationFailed(HavenError):
+    status = 422
+    code = "validation_failed"
+
+    def __init__(self, errors: Mapping[str, Sequence[str]], message: str = "") -> None:
+        self.errors: dict[str, list[str]] = {k: list(v) for k, v in errors.items()}
+        first = next(iter(self.errors.items()), ("", [""]))
+        super().__init__(message or f"{first[0]}: {first[1][0]}")
+
+    @classmethod
+    def single(cls, field: str, message: str) -> ValidationFailed:
+        return cls({field: [message]})
+
+
+class NotFound(HavenError):
+    status = 404
+    code = "not_found"
+
+
+class PermissionDenied(HavenError):
+    status = 403
+    code = "permission_denied"
+
+
+class Conflict(HavenError):
+    status = 409
+    code = "conflict"

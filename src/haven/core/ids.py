@@ -1,0 +1,75 @@
+"""Identifiers that devices can mint offline: UUIDv7 keys and short human codes.
+
+A human code looks like ``HVN-7K4Q-MX2P-RT3C``: eleven random Crockford base32
+symbols (55 bits) and one Luhn mod 32 check symbol. No central counter is needed;
+with 55 bits, ten million codes collide with probability ~0.1%, and the database's
+unique constraint catches the rest. The check symbol detects every single-symbol
+error and every transposition of adjacent symbols, so a code misread from paper
+is refused instead of finding someone else. Primero's truncated hex ids had neither
+property.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import time
+import uuid
+
+ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford: no I, L, O, U
+_VALUE = {ch: i for i, ch in enumerate(ALPHABET)}
+# Crockford's decoding is forgiving of what people confuse when reading and typing.
+_READ_AS = {"O": "0", "I": "1", "L": "1", "U": "V"}
+PREFIX = "HVN"
+_BODY = 11
+
+
+def uuid7() -> uuid.UUID:
+    """Return a time-ordered UUID (RFC 9562 version 7): index-friendly, unique offline."""
+    ms = time.time_ns() // 1_000_000
+    rand = int.from_bytes(os.urandom(10), "big")
+    value = (ms & ((1 << 48) - 1)) << 80
+    value |= 0x7 << 76
+    value |= (rand >> 68) << 64  # 12 bits rand_a
+    value |= 0b10 << 62
+    value |= rand & ((1 << 62) - 1)
+    return uuid.UUID(int=value)
+
+
+def _check_symbol(body: str) -> str:
+    """Return the Luhn mod 32 check symbol for `body`."""
+    n = len(ALPHABET)
+    total = 0
+    factor = 2
+    for ch in reversed(body):
+        addend = factor * _VALUE[ch]
+        factor = 1 if factor == 2 else 2
+        total += addend // n + addend % n
+    return ALPHABET[(n - total % n) % n]
+
+
+def new_code() -> str:
+    """Return a fresh human code such as ``HVN-7K4Q-MX2P-RT3C``."""
+    body = "".join(secrets.choice(ALPHABET) for _ in range(_BODY))
+    return format_code(body + _check_symbol(body))
+
+
+def format_code(symbols: str) -> str:
+    return f"{PREFIX}-{symbols[0:4]}-{symbols[4:8]}-{symbols[8:12]}"
+
+
+def parse_code(text: str) -> str | None:
+    """Return the canonical code for `text`, or None if it is not a valid code.
+
+    Accepts lower case, missing or extra separators and spaces, and the letters
+    people confuse with digits (O for 0, I and L for 1).
+    """
+    cleaned = "".join(ch for ch in text.upper() if ch.isalnum())
+    if cleaned.startswith(PREFIX):
+        cleaned = cleaned[len(PREFIX) :]
+    cleaned = "".join(_READ_AS.get(ch, ch) for ch in cleaned)
+    if len(cleaned) != _BODY + 1 or any(ch not in _VALUE for ch in cleaned):
+        return None
+    if _check_symbol(cleaned[:_BODY]) != cleaned[_BODY]:
+        return None
+    return format_code(cleaned)

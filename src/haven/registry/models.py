@@ -1,0 +1,188 @@
+"""Sites, households, persons and their arrivals."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+
+from haven.core.ids import new_code, uuid7
+from haven.registry.vocabulary import (
+    BirthDatePrecision,
+    Channel,
+    DocumentType,
+    PersonStatus,
+    Relationship,
+    Sex,
+    SiteKind,
+    Vulnerability,
+)
+
+NAME_LENGTH = 100
+
+
+class Site(models.Model):
+    slug = models.SlugField(_("short name"), max_length=40, unique=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=SiteKind.choices)
+    name_en = models.CharField(_("name in English"), max_length=120)
+    name_hy = models.CharField(_("name in Armenian"), max_length=120, blank=True)
+    name_ru = models.CharField(_("name in Russian"), max_length=120, blank=True)
+    settlement = models.CharField(_("settlement"), max_length=120)
+    province = models.CharField(_("province"), max_length=120)
+    capacity = models.PositiveIntegerField(_("capacity"), null=True, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["slug"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        """Return the name in the active language, falling back to English."""
+        language = translation.get_language() or "en"
+        localized = getattr(self, f"name_{language[:2]}", "")
+        return str(localized or self.name_en)
+
+
+class Household(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid7, editable=False)
+    code = models.CharField(max_length=20, unique=True, default=new_code, editable=False)
+    registered_at = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="+")
+    place_of_origin = models.CharField(max_length=NAME_LENGTH, blank=True)
+    phone = models.CharField(max_length=32, blank=True)
+    phone_e164 = models.CharField(max_length=20, blank=True, db_index=True)
+    size = models.PositiveSmallIntegerField()
+    created_at = models.DateTimeField()
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    channel = models.CharField(max_length=10, choices=Channel.choices)
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["created_at"])]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class Person(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid7, editable=False)
+    code = models.CharField(max_length=20, unique=True, default=new_code, editable=False)
+    household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="members")
+    given_name = models.CharField(max_length=NAME_LENGTH)
+    family_name = models.CharField(max_length=NAME_LENGTH)
+    patronymic = models.CharField(max_length=NAME_LENGTH, blank=True)
+    given_name_script = models.CharField(max_length=10)
+    family_name_script = models.CharField(max_length=10)
+    patronymic_script = models.CharField(max_length=10)
+    sex = models.CharField(max_length=10, choices=Sex.choices)
+    # A partial date as people know it: year only, year and month, or the full date.
+    birth_year = models.PositiveSmallIntegerField(null=True, blank=True)
+    birth_month = models.PositiveSmallIntegerField(null=True, blank=True)
+    birth_day = models.PositiveSmallIntegerField(null=True, blank=True)
+    birth_date_precision = models.CharField(
+        max_length=10, choices=BirthDatePrecision.choices, blank=True
+    )
+    relationship = models.CharField(max_length=20, choices=Relationship.choices)
+    document_type = models.CharField(
+        max_length=20, choices=DocumentType.choices, default=DocumentType.NONE
+    )
+    document_number = models.CharField(max_length=50, blank=True)
+    status = models.CharField(
+        max_length=10, choices=PersonStatus.choices, default=PersonStatus.PRESENT
+    )
+    position = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField()
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["household_id", "position"]
+        indexes = [
+            models.Index(fields=["family_name", "given_name"]),
+            models.Index(fields=["birth_year"]),
+            models.Index(fields=["created_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+    @property
+    def full_name(self) -> str:
+        return " ".join(p for p in (self.given_name, self.patronymic, self.family_name) if p)
+
+    @property
+    def birth_date(self) -> str:
+        """Return the birth date at the precision it was given: 1948, 1948-03, 1948-03-15."""
+        if self.birth_year is None:
+            return ""
+        parts = [f"{self.birth_year:04d}"]
+        if self.birth_month:
+            parts.append(f"{self.birth_month:02d}")
+            if self.birth_day:
+                parts.append(f"{self.birth_day:02d}")
+        return "-".join(parts)
+
+
+class PersonVulnerability(models.Model):
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="vulnerabilities")
+    code = models.CharField(max_length=30, choices=Vulnerability.choices)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["person", "code"], name="one_vulnerability_per_code")
+        ]
+        indexes = [models.Index(fields=["code", "person"])]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class Arrival(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid7, editable=False)
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="arrivals")
+    site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="arrivals")
+    arrived_at = models.DateTimeField()
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    channel = models.CharField(max_length=10, choices=Channel.choices)
+
+    class Meta:
+        ordering = ["arrived_at"]
+        indexes = [
+            models.Index(fields=["site", "person"]),
+            models.Index(fields=["site", "arrived_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person_id}@{self.site_id}"
+
+
+class RecordChange(models.Model):
+    """One change to a household or a person: the record's own history of edits.
+
+    Unlike the audit log this holds the values (it is part of the record, protected
+    like it); the audit log holds only who touched which record.
+    """
+
+    household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="changes")
+    person = models.ForeignKey(
+        Person, on_delete=models.PROTECT, null=True, blank=True, related_name="changes"
+    )
+    at = models.DateTimeField()
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    action = models.CharField(max_length=20)  # "created", "updated", "arrived"
+    changes = models.JSONField(default=dict)  # {field: [old, new]}
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.household_id}"

@@ -1,0 +1,31 @@
+"""Phone numbers as typed, and their E.164 form for matching."""
+
+from __future__ import annotations
+
+import re
+
+import phonenumbers
+
+# Most arrivals carry Armenian (+374) numbers; Karabakh numbers were +374 47 / 97.
+DEFAULT_REGION = "AM"
+_ALLOWED = re.compile(r"^[0-9+()\-. /]{5,32}$")
+
+
+class PhoneProblem(ValueError):
+    pass
+
+
+def clean_phone(raw: str) -> tuple[str, str]:
+    """Return (phone as typed, E.164 or '' if it cannot be parsed); reject non-phone text."""
+    phone = " ".join(raw.split())
+    if not phone:
+        return "", ""
+    if not _ALLOWED.match(phone) or sum(ch.isdigit() for ch in phone) < 5:
+        raise PhoneProblem("is not a phone number (digits, spaces, + - ( ) only)")
+    try:
+        parsed = phonenumbers.parse(phone, DEFAULT_REGION)
+    except phonenumbers.NumberParseException:
+        return phone, ""
+    if not phonenumbers.is_possible_number(parsed):
+        return phone, ""
+    return phone, phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)

@@ -1,0 +1,87 @@
+"""What a role may see of a record: one function per record type, used by API and pages.
+
+Medical and protection fields are left out of the dictionary entirely, not blanked,
+for roles without the right: a blank would still say "we checked, nothing".
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from haven.registry.models import Arrival, Household, Person, RecordChange, Site
+
+if TYPE_CHECKING:
+    from haven.accounts.access import Actor
+
+MEDICAL_FIELDS = frozenset({"vulnerabilities"})
+
+
+def site_record(site: Site) -> dict[str, Any]:
+    return {
+        "slug": site.slug, "kind": site.kind, "name": site.name, "name_en": site.name_en,
+        "name_hy": site.name_hy, "name_ru": site.name_ru, "settlement": site.settlement,
+        "province": site.province, "capacity": site.capacity, "is_active": site.is_active,
+    }
+
+
+def arrival_record(arrival: Arrival) -> dict[str, Any]:
+    return {
+        "id": str(arrival.id), "person": str(arrival.person_id), "site": arrival.site.slug,
+        "arrived_at": arrival.arrived_at, "recorded_by": arrival.recorded_by.get_username(),
+        "channel": arrival.channel,
+    }
+
+
+def person_record(person: Person, *, actor: Actor) -> dict[str, Any]:
+    record: dict[str, Any] = {
+        "id": str(person.id), "code": person.code, "household": str(person.household_id),
+        "household_code": person.household.code,
+        "given_name": person.given_name, "family_name": person.family_name,
+        "patronymic": person.patronymic,
+        "scripts": {"given_name": person.given_name_script,
+                    "family_name": person.family_name_script,
+                    "patronymic": person.patronymic_script},
+        "sex": person.sex, "birth_date": person.birth_date,
+        "birth_date_precision": person.birth_date_precision,
+        "relationship": person.relationship, "document_type": person.document_type,
+        "document_number": person.document_number, "status": person.status,
+        "created_at": person.created_at,
+        "arrivals": [arrival_record(a) for a in person.arrivals.all()],
+    }
+    if actor.policy.medical_fields:
+        record["vulnerabilities"] = sorted(v.code for v in person.vulnerabilities.all())
+    return record
+
+
+def change_record(change: RecordChange, *, actor: Actor) -> dict[str, Any]:
+    changes = change.changes
+    if not actor.policy.medical_fields:
+        changes = {k: v for k, v in changes.items() if k not in MEDICAL_FIELDS}
+    return {"at": change.at, "by": change.changed_by.get_username(), "action": change.action,
+            "person": str(change.person_id) if change.person_id else None,
+            "person_code": change.person.code if change.person else None, "changes": changes}
+
+
+def household_record(household: Household, *, actor: Actor,
+                     with_history: bool = False) -> dict[str, Any]:
+    record: dict[str, Any] = {
+        "id": str(household.id), "code": household.code,
+        "site": household.registered_at.slug, "place_of_origin": household.place_of_origin,
+        "phone": household.phone, "size": household.size, "created_at": household.created_at,
+        "channel": household.channel,
+        "members": [person_record(m, actor=actor) for m in household.members.all()],
+    }
+    if with_history:
+        record["history"] = [change_record(c, actor=actor) for c in household.changes.all()]
+    return record
+
+
+def household_summary(household: Household) -> dict[str, Any]:
+    return {
+        "id": str(household.id), "code": household.code, "site": household.registered_at.slug,
+        "place_of_origin": household.place_of_origin, "size": household.size,
+        "created_at": household.created_at,
+        "members": [{"id": str(m.id), "code": m.code, "given_name": m.given_name,
+                     "family_name": m.family_name, "patronymic": m.patronymic}
+                    for m in household.members.all()],
+    }

@@ -1,0 +1,501 @@
+"""Write the registry: sites, household registration, arrivals, corrections.
+
+Every channel (web form, API, ODK, import, scenario replay) registers through
+`household_register`, so validation, codes, arrivals and audit are the same for all.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from haven.audit.models import AuditAction
+from haven.audit.services import audit_record
+from haven.core import clock
+from haven.core.errors import NotFound, ValidationFailed
+from haven.core.ids import new_code
+from haven.core.names import NameProblem, clean_name
+from haven.registry.birth_dates import (
+    UNKNOWN,
+    BirthDate,
+    BirthDateProblem,
+    birth_date_from_age,
+    parse_birth_date,
+)
+from haven.registry.models import (
+    Arrival,
+    Household,
+    Person,
+    PersonVulnerability,
+    RecordChange,
+    Site,
+)
+from haven.registry.phones import PhoneProblem, clean_phone
+from haven.registry.selectors import household_get, person_get, person_resolve, site_by_slug
+from haven.registry.vocabulary import (
+    DocumentType,
+    PersonStatus,
+    Relationship,
+    Sex,
+    SiteKind,
+    Vulnerability,
+)
+
+if TYPE_CHECKING:
+    from haven.accounts.access import Actor
+
+MAX_MEMBERS = 50
+MAX_DOCUMENT_NUMBER = 50
+MAX_PLACE = 100
+_CODE_ATTEMPTS = 3
+
+
+@dataclass
+class MemberInput:
+    given_name: str = ""
+    family_name: str = ""
+    patronymic: str = ""
+    sex: str = ""
+    birth_date: str = ""
+    estimated_age: int | None = None
+    relationship: str = ""
+    document_type: str = DocumentType.NONE
+    document_number: str = ""
+    vulnerabilities: Sequence[str] = ()
+
+
+@dataclass
+class HouseholdInput:
+    site: str
+    members: list[MemberInput]
+    place_of_origin: str = ""
+    phone: str = ""
+    size: int | None = None
+
+
+@dataclass
+class _CleanMember:
+    names: dict[str, tuple[str, str]]  # field -> (value, script)
+    sex: str
+    birth: BirthDate
+    relationship: str
+    document_type: str
+    document_number: str
+    vulnerabilities: list[str] = field(default_factory=list)
+
+
+class _Errors:
+    """Collect every problem in the input, so the clerk fixes them all in one pass."""
+
+    def __init__(self) -> None:
+        self.errors: dict[str, list[str]] = {}
+
+    def add(self, key: str, message: str) -> None:
+        self.errors.setdefault(key, []).append(message)
+
+    def raise_if_any(self) -> None:
+        if self.errors:
+            raise ValidationFailed(self.errors)
+
+
+def _choice(errors: _Errors, key: str, value: str, choices: Any, *, required: bool) -> str:
+    value = (value or "").strip()
+    if not value:
+        if required:
+            errors.add(key, _("is required"))
+        return ""
+    if value not in choices.values:
+        errors.add(key, _("must be one of: %(choices)s") % {"choices": ", ".join(choices.values)})
+        return ""
+    return value
+
+
+def _clean_member(
+    errors: _Errors, prefix: str, member: MemberInput, *, today: dt.date
+) -> _CleanMember:
+    names: dict[str, tuple[str, str]] = {}
+    for name_field, required in (("given_name", True), ("family_name", True),
+                                 ("patronymic", False)):
+        try:
+            names[name_field] = clean_name(getattr(member, name_field) or "", required=required)
+        except NameProblem as problem:
+            errors.add(f"{prefix}.{name_field}", str(problem))
+            names[name_field] = ("", "")
+    birth: BirthDate = UNKNOWN
+    if member.birth_date and member.estimated_age is not None:
+        errors.add(f"{prefix}.birth_date", _("give a birth date or an estimated age, not both"))
+    elif member.estimated_age is not None:
+        try:
+            birth = birth_date_from_age(member.estimated_age, today=today)
+        except BirthDateProblem as problem:
+            errors.add(f"{prefix}.estimated_age", str(problem))
+    else:
+        try:
+            birth = parse_birth_date(member.birth_date or "", today=today)
+        except BirthDateProblem as problem:
+            errors.add(f"{prefix}.birth_date", str(problem))
+    document_type = _choice(errors, f"{prefix}.document_type",
+                            member.document_type or DocumentType.NONE, DocumentType,
+                            required=False) or DocumentType.NONE
+    document_number = " ".join((member.document_number or "").split())
+    if len(document_number) > MAX_DOCUMENT_NUMBER:
+        errors.add(f"{prefix}.document_number",
+                   _("is longer than %(n)d characters") % {"n": MAX_DOCUMENT_NUMBER})
+    elif document_number and not all(ch.isalnum() or ch in " -/." for ch in document_number):
+        errors.add(f"{prefix}.document_number", _("may hold letters, digits, spaces, - / . only"))
+    elif document_number and document_type == DocumentType.NONE:
+        errors.add(f"{prefix}.document_type", _("choose the type of the document"))
+    vulnerabilities: list[str] = []
+    for code in member.vulnerabilities or ():
+        if code not in Vulnerability.values:
+            errors.add(f"{prefix}.vulnerabilities",
+                       _("unknown vulnerability %(code)r") % {"code": str(code)[:40]})
+        elif code not in vulnerabilities:
+            vulnerabilities.append(code)
+    return _CleanMember(
+        names=names,
+        sex=_choice(errors, f"{prefix}.sex", member.sex, Sex, required=True),
+        birth=birth,
+        relationship=_choice(errors, f"{prefix}.relationship", member.relationship,
+                             Relationship, required=True),
+        document_type=document_type,
+        document_number=document_number,
+        vulnerabilities=vulnerabilities,
+    )
+
+
+def _member_identity(member: _CleanMember) -> tuple[object, ...]:
+    return (
+        *(member.names[f][0].casefold() for f in ("given_name", "family_name", "patronymic")),
+        member.birth.year, member.birth.month, member.birth.day, member.sex,
+    )
+
+
+def _clean_household(
+    actor: Actor, household: HouseholdInput, *, today: dt.date
+) -> tuple[Site, dict[str, str], list[_CleanMember]]:
+    errors = _Errors()
+    site = site_by_slug(household.site or "")
+    if site is None or not site.is_active:
+        errors.add("site", _("unknown site %(site)r") % {"site": (household.site or "")[:40]})
+    elif not actor.may_act_for_site(site.id):
+        errors.add("site", _("you do not act for this site"))
+    try:
+        place, _script = clean_name(household.place_of_origin or "", required=False)
+    except NameProblem as problem:
+        errors.add("place_of_origin", str(problem))
+        place = ""
+    try:
+        phone, phone_e164 = clean_phone(household.phone or "")
+    except PhoneProblem as problem:
+        errors.add("phone", str(problem))
+        phone, phone_e164 = "", ""
+    members = household.members or []
+    if not members:
+        errors.add("members", _("a household needs at least one member"))
+    elif len(members) > MAX_MEMBERS:
+        errors.add("members", _("at most %(n)d members in one household") % {"n": MAX_MEMBERS})
+        members = []
+    clean = [_clean_member(errors, f"members[{i}]", m, today=today) for i, m in enumerate(members)]
+    if members and household.size is not None and not len(members) <= household.size <= 99:
+        errors.add("size", _("must be between the number of members listed (%(n)d) and 99")
+                   % {"n": len(members)})
+    heads = [i for i, m in enumerate(clean) if m.relationship == Relationship.HEAD]
+    if clean and len(heads) != 1 and not any(k.endswith(".relationship") for k in errors.errors):
+        errors.add("members", _("exactly one member must be the head of household"))
+    seen: dict[tuple[object, ...], int] = {}
+    for i, member in enumerate(clean):
+        identity = _member_identity(member)
+        if identity in seen and identity[0]:
+            errors.add(f"members[{i}]", _("repeats member %(n)d") % {"n": seen[identity] + 1})
+        seen.setdefault(identity, i)
+    errors.raise_if_any()
+    assert site is not None  # noqa: S101 - raise_if_any returned, so the site was found
+    return site, {"place_of_origin": place, "phone": phone, "phone_e164": phone_e164}, clean
+
+
+def household_register(
+    *, actor: Actor, household: HouseholdInput, arrived_at: dt.datetime | None = None
+) -> Household:
+    """Register a household and each member's arrival at the site, all or nothing.
+
+    Raise ValidationFailed naming every wrong field (``members[2].birth_date``);
+    nothing is stored unless everything is valid.
+    """
+    actor.require("register")
+    now = clock.now()
+    site, contact, members = _clean_household(actor, household, today=now.date())
+    for attempt in range(_CODE_ATTEMPTS):
+        try:
+            with transaction.atomic():
+                return _store_household(actor, site, contact, members, household.size,
+                                        now=now, arrived_at=arrived_at or now)
+        except IntegrityError:
+            # Two offline-minted codes met: 55 random bits make this vanishingly rare.
+            if attempt == _CODE_ATTEMPTS - 1:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _store_household(
+    actor: Actor,
+    site: Site,
+    contact: dict[str, str],
+    members: list[_CleanMember],
+    size: int | None,
+    *,
+    now: dt.datetime,
+    arrived_at: dt.datetime,
+) -> Household:
+    household = Household.objects.create(
+        code=new_code(), registered_at=site, size=size or len(members),
+        created_at=now, updated_at=now, created_by=actor.user, channel=actor.channel,
+        **contact,
+    )
+    persons = [
+        Person(
+            code=new_code(), household=household, position=i,
+            given_name=m.names["given_name"][0], given_name_script=m.names["given_name"][1],
+            family_name=m.names["family_name"][0], family_name_script=m.names["family_name"][1],
+            patronymic=m.names["patronymic"][0], patronymic_script=m.names["patronymic"][1],
+            sex=m.sex, birth_year=m.birth.year, birth_month=m.birth.month, birth_day=m.birth.day,
+            birth_date_precision=m.birth.precision, relationship=m.relationship,
+            document_type=m.document_type, document_number=m.document_number,
+            created_at=now, updated_at=now,
+        )
+        for i, m in enumerate(members)
+    ]
+    Person.objects.bulk_create(persons)
+    PersonVulnerability.objects.bulk_create(
+        PersonVulnerability(person=p, code=code)
+        for p, m in zip(persons, members, strict=True)
+        for code in m.vulnerabilities
+    )
+    Arrival.objects.bulk_create(
+        Arrival(person=p, site=site, arrived_at=arrived_at, recorded_by=actor.user,
+                channel=actor.channel)
+        for p in persons
+    )
+    RecordChange.objects.create(household=household, at=now, changed_by=actor.user,
+                                action="created", changes={"site": [None, site.slug]})
+    audit_record(actor=actor, action=AuditAction.HOUSEHOLD_CREATE, target_type="household",
+                 target_ids=[household.id, *(p.id for p in persons)], site=site.slug)
+    return household
+
+
+def arrival_record(
+    *, actor: Actor, person: str, site: str, arrived_at: dt.datetime | None = None
+) -> Arrival:
+    """Record that an already registered person arrived at another site (border, then hub).
+
+    The person is found by id or by the code on their paper, at any site: whoever holds
+    the code may present it. The person then becomes visible to the new site's staff.
+    """
+    actor.require("register")
+    errors = _Errors()
+    target = person_resolve(person)
+    if target is None:
+        errors.add("person", _("no person has this id or code"))
+    site_obj = site_by_slug(site)
+    if site_obj is None or not site_obj.is_active:
+        errors.add("site", _("unknown site %(site)r") % {"site": site[:40]})
+    elif not actor.may_act_for_site(site_obj.id):
+        errors.add("site", _("you do not act for this site"))
+    errors.raise_if_any()
+    assert target is not None and site_obj is not None  # noqa: S101
+    now = clock.now()
+    with transaction.atomic():
+        arrival = Arrival.objects.create(person=target, site=site_obj,
+                                         arrived_at=arrived_at or now,
+                                         recorded_by=actor.user, channel=actor.channel)
+        RecordChange.objects.create(household_id=target.household_id, person=target, at=now,
+                                    changed_by=actor.user, action="arrived",
+                                    changes={"site": [None, site_obj.slug]})
+        audit_record(actor=actor, action=AuditAction.ARRIVAL_CREATE, target_type="person",
+                     target_ids=[target.id], site=site_obj.slug)
+    return arrival
+
+
+@dataclass
+class SiteInput:
+    slug: str
+    kind: str
+    name_en: str
+    settlement: str
+    province: str
+    name_hy: str = ""
+    name_ru: str = ""
+    capacity: int | None = None
+    is_active: bool = True
+
+
+def _clean_site(site: SiteInput, *, existing: Site | None) -> dict[str, Any]:
+    errors = _Errors()
+    slug = (site.slug or "").strip().lower()
+    if not slug or not all(ch.isascii() and (ch.isalnum() or ch == "-") for ch in slug) \
+            or len(slug) > 40:
+        errors.add("slug", _("use 1-40 lower-case Latin letters, digits and hyphens"))
+    elif Site.objects.filter(slug=slug).exclude(pk=existing.pk if existing else None).exists():
+        errors.add("slug", _("another site already has this short name"))
+    kind = _choice(errors, "kind", site.kind, SiteKind, required=True)
+    values: dict[str, Any] = {"slug": slug, "kind": kind}
+    for name_field, required in (("name_en", True), ("name_hy", False), ("name_ru", False),
+                                 ("settlement", True), ("province", True)):
+        try:
+            values[name_field] = clean_name(getattr(site, name_field) or "", required=required)[0]
+        except NameProblem as problem:
+            errors.add(name_field, str(problem))
+    if site.capacity is not None and not 0 <= site.capacity <= 1_000_000:
+        errors.add("capacity", _("must be between 0 and 1,000,000"))
+    values["capacity"] = site.capacity
+    values["is_active"] = site.is_active
+    errors.raise_if_any()
+    return values
+
+
+def site_create(*, actor: Actor, site: SiteInput) -> Site:
+    """Create a site (border crossing, hub, shelter, hospital, transit point)."""
+    actor.require("manage_sites")
+    values = _clean_site(site, existing=None)
+    with transaction.atomic():
+        created = Site.objects.create(**values)
+        audit_record(actor=actor, action=AuditAction.SITE_CREATE, target_type="site",
+                     target_ids=[created.slug], site=created.slug)
+    return created
+
+
+def site_update(*, actor: Actor, slug: str, site: SiteInput) -> Site:
+    """Change a site's names, kind, capacity or short name."""
+    actor.require("manage_sites")
+    existing = site_by_slug(slug)
+    if existing is None:
+        raise NotFound(_("No such site."))
+    values = _clean_site(site, existing=existing)
+    with transaction.atomic():
+        for key, value in values.items():
+            setattr(existing, key, value)
+        existing.save(update_fields=list(values))
+        audit_record(actor=actor, action=AuditAction.SITE_UPDATE, target_type="site",
+                     target_ids=[existing.slug], site=existing.slug)
+    return existing
+
+
+def household_update(*, actor: Actor, ref: str, changes: dict[str, Any]) -> Household:
+    """Correct a household's place of origin, phone or size; the old values go to its history."""
+    actor.require("register")
+    household = household_get(actor=actor, ref=ref)
+    errors = _Errors()
+    values: dict[str, Any] = {}
+    if "place_of_origin" in changes:
+        try:
+            values["place_of_origin"] = clean_name(changes["place_of_origin"] or "",
+                                                   required=False)[0]
+        except NameProblem as problem:
+            errors.add("place_of_origin", str(problem))
+    if "phone" in changes:
+        try:
+            values["phone"], values["phone_e164"] = clean_phone(changes["phone"] or "")
+        except PhoneProblem as problem:
+            errors.add("phone", str(problem))
+    if "size" in changes:
+        members = household.members.count()
+        size = changes["size"]
+        if size is None or not members <= size <= 99:
+            errors.add("size", _("must be between the number of members listed (%(n)d) and 99")
+                       % {"n": members})
+        values["size"] = size
+    unknown = set(changes) - {"place_of_origin", "phone", "size"}
+    for key in sorted(unknown):
+        errors.add(key, _("cannot be changed here"))
+    errors.raise_if_any()
+    _apply_changes(actor, household, values, AuditAction.HOUSEHOLD_UPDATE,
+                   household=household, person=None)
+    return household
+
+
+_PERSON_FIELDS = {"given_name", "family_name", "patronymic", "sex", "birth_date",
+                  "relationship", "document_type", "document_number", "status",
+                  "vulnerabilities"}
+
+
+def person_update(*, actor: Actor, ref: str, changes: dict[str, Any]) -> Person:
+    """Correct a person's record; every changed field's old value goes to the history."""
+    actor.require("register")
+    person = person_get(actor=actor, ref=ref)
+    errors = _Errors()
+    unknown = set(changes) - _PERSON_FIELDS
+    for key in sorted(unknown):
+        errors.add(key, _("cannot be changed here"))
+    if "vulnerabilities" in changes and not actor.policy.medical_fields:
+        errors.add("vulnerabilities", _("your role cannot change medical or protection fields"))
+    if "status" in changes and changes["status"] not in PersonStatus.values:
+        errors.add("status", _("must be one of: %(choices)s")
+                   % {"choices": ", ".join(PersonStatus.values)})
+    errors.raise_if_any()
+    current = MemberInput(
+        given_name=person.given_name, family_name=person.family_name,
+        patronymic=person.patronymic, sex=person.sex, birth_date=person.birth_date,
+        relationship=person.relationship, document_type=person.document_type,
+        document_number=person.document_number,
+        vulnerabilities=[v.code for v in person.vulnerabilities.all()],
+    )
+    for key, value in changes.items():
+        if key != "status":
+            setattr(current, key, value if value is not None else "")
+    clean = _clean_member(errors, "person", current, today=clock.today())
+    errors.errors = {k.removeprefix("person."): v for k, v in errors.errors.items()}
+    errors.raise_if_any()
+    values: dict[str, Any] = {}
+    for name_field, (value, script) in clean.names.items():
+        values[name_field] = value
+        values[f"{name_field}_script"] = script
+    values.update(sex=clean.sex, relationship=clean.relationship,
+                  document_type=clean.document_type, document_number=clean.document_number)
+    if "birth_date" in changes:
+        values.update(birth_year=clean.birth.year, birth_month=clean.birth.month,
+                      birth_day=clean.birth.day, birth_date_precision=clean.birth.precision)
+    if "status" in changes:
+        values["status"] = changes["status"]
+    extra: dict[str, list[Any]] = {}
+    with transaction.atomic():
+        if "vulnerabilities" in changes:
+            before = sorted(v.code for v in person.vulnerabilities.all())
+            after = sorted(clean.vulnerabilities)
+            if before != after:
+                person.vulnerabilities.all().delete()
+                PersonVulnerability.objects.bulk_create(
+                    PersonVulnerability(person=person, code=c) for c in after)
+                extra["vulnerabilities"] = [before, after]
+        _apply_changes(actor, person, values, AuditAction.PERSON_UPDATE,
+                       household=person.household, person=person, extra=extra)
+    return person
+
+
+def _apply_changes(
+    actor: Actor, record: Household | Person, values: dict[str, Any], action: AuditAction, *,
+    household: Household, person: Person | None, extra: dict[str, list[Any]] | None = None,
+) -> None:
+    """Set the changed fields, and write the record's history and the audit event."""
+    changed: dict[str, list[Any]] = {}
+    for key, value in values.items():
+        old = getattr(record, key)
+        if old != value:
+            changed[key] = [old, value]
+            setattr(record, key, value)
+    history = {k: v for k, v in changed.items() if not k.endswith("_script")}
+    history.update(extra or {})
+    if not history:
+        return
+    now = clock.now()
+    with transaction.atomic():
+        record.updated_at = now
+        record.save(update_fields=[*changed, "updated_at"])
+        RecordChange.objects.create(household=household, person=person, at=now,
+                                    changed_by=actor.user, action="updated", changes=history)
+        audit_record(actor=actor, action=action, target_type=type(record).__name__.lower(),
+                     target_ids=[record.id])
