@@ -27,13 +27,13 @@ def serve(host: str, port: int, workers: int) -> None:
     from django.db.migrations.executor import MigrationExecutor
     from gunicorn.app.base import BaseApplication
 
-    from haven.config.wsgi import application
-
     executor = MigrationExecutor(connection)
     if executor.migration_plan(executor.loader.graph.leaf_nodes()):
         raise click.ClickException("the database is not up to date: run `haven migrate` first")
     connection.close()  # each worker opens its own connection after the fork
     call_command("collectstatic", interactive=False, verbosity=0)
+    # Import after collectstatic: WhiteNoise indexes the static folder when the app loads.
+    from haven.config.wsgi import application
 
     class Gunicorn(BaseApplication):  # type: ignore[misc]
         def load_config(self) -> None:

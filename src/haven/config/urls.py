@@ -1,8 +1,28 @@
 from django.urls import include, path
 
+from haven.accounts import views as accounts
+from haven.audit import views as audit
 from haven.config.api import api
+from haven.core import views as core
+from haven.registry import site_views, views as registry
 
 urlpatterns = [
+    path("", core.home, name="home"),
+    path("login/", accounts.LoginView.as_view(), name="login"),
+    path("logout/", accounts.logout, name="logout"),
+    path("acting-site/", accounts.set_acting_site, name="acting-site"),
+    path("households/", registry.household_list, name="household-list"),
+    path("households/new/", registry.household_new, name="household-new"),
+    path("households/new/member/", registry.member_row, name="household-member-row"),
+    path("households/new/member/removed/", registry.member_row_removed,
+         name="household-member-row-removed"),
+    path("households/<str:ref>/", registry.household_detail, name="household-detail"),
+    path("persons/", registry.person_list, name="person-list"),
+    path("persons/<str:ref>/", registry.person_detail, name="person-detail"),
+    path("sites/", site_views.site_list, name="site-list"),
+    path("sites/new/", site_views.site_edit, name="site-new"),
+    path("sites/<slug:slug>/", site_views.site_edit, name="site-edit"),
+    path("audit/", audit.audit_list, name="audit-list"),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

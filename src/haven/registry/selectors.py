@@ -293,3 +293,28 @@ def _name_or_code(query: str) -> Q:
         condition &= (Q(given_name__istartswith=word) | Q(family_name__istartswith=word)
                       | Q(patronymic__istartswith=word))
     return condition
+
+
+@dataclass(frozen=True)
+class SiteFigures:
+    site: Site
+    persons: int
+    households: int
+    arrivals_today: int
+
+
+def site_figures(*, actor: Actor, today: dt.date) -> list[SiteFigures]:
+    """Return counts per site (no personal data) for the sites within the actor's reach."""
+    if not actor.policy.read_aggregates:
+        raise PermissionDenied(_("Your role does not allow reading figures."))
+    sites = list(sites_for(actor))
+    figures = []
+    for site in sites:
+        arrivals = Arrival.objects.filter(site=site)
+        figures.append(SiteFigures(
+            site=site,
+            persons=arrivals.values("person_id").distinct().count(),
+            households=arrivals.values("person__household_id").distinct().count(),
+            arrivals_today=arrivals.filter(arrived_at__date=today).count(),
+        ))
+    return figures
