@@ -161,6 +161,7 @@ LANGUAGES = [("en", "English"), ("hy", "Հայերեն"), ("ru", "Русский
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]
 USE_I18N = True
 USE_THOUSAND_SEPARATOR = True
+FORMAT_MODULE_PATH = ["haven.formats"]
 TIME_ZONE = env_str("HAVEN_TIME_ZONE") or "Asia/Yerevan"
 USE_TZ = True
 

@@ -17,6 +17,7 @@ urlpatterns = [
     path("households/new/member/removed/", registry.member_row_removed,
          name="household-member-row-removed"),
     path("households/<str:ref>/", registry.household_detail, name="household-detail"),
+    path("arrivals/new/", registry.arrival_new, name="arrival-new"),
     path("persons/", registry.person_list, name="person-list"),
     path("persons/<str:ref>/", registry.person_detail, name="person-detail"),
     path("sites/", site_views.site_list, name="site-list"),

@@ -85,6 +85,7 @@ def member_row(request: HttpRequest) -> HttpResponse:
 @require_GET
 def member_row_removed(request: HttpRequest) -> HttpResponse:
     """Answer htmx's request to drop a member row: the row is replaced by nothing."""
+    actor_from_request(request, "web").require("register")
     return HttpResponse("")
 
 
@@ -154,3 +155,27 @@ def person_detail(request: HttpRequest, ref: str) -> HttpResponse:
         "person": records.person_record(person, actor=actor), "history": history,
         "medical": actor.policy.medical_fields,
     })
+
+
+@page
+@require_http_methods(["GET", "POST"])
+def arrival_new(request: HttpRequest) -> HttpResponse:
+    """Record that a registered person arrived here, by the code on their paper."""
+    actor = actor_from_request(request, "web")
+    actor.require("register")
+    site = acting_site(request)
+    context: dict[str, Any] = {"site": site, "sites": selectors.sites_for(actor), "errors": {},
+                               "values": request.POST}
+    if request.method == "POST":
+        if request.POST.get("site"):
+            site = choose_site(request, request.POST["site"]) or site
+        try:
+            arrival = services.arrival_record(actor=actor, person=request.POST.get("person", ""),
+                                              site=site.slug if site else "")
+        except ValidationFailed as exc:
+            context.update(errors=exc.errors, site=site)
+            return render(request, "registry/arrival_form.html", context, status=422)
+        messages.success(request, _("Recorded the arrival of %(code)s at %(site)s.")
+                         % {"code": arrival.person.code, "site": arrival.site.name})
+        return redirect("arrival-new")
+    return render(request, "registry/arrival_form.html", context)

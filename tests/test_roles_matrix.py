@@ -1,0 +1,180 @@
+"""Every role against every endpoint and page, compared with the matrix in docs/roles.md."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from haven.config.api import api
+from haven.testing.factories import ApiClient, member
+
+ROLES = ["administrator", "coordinator", "registrar", "tracing_officer", "protection_officer",
+         "auditor", "viewer"]
+MATRIX_FILE = Path(__file__).resolve().parent.parent / "docs" / "roles.md"
+# Open to everyone, listed in prose under the matrix.
+OPEN = {"GET /login/", "POST /login/", "POST /logout/", "POST /acting-site/",
+        "POST /i18n/setlang/", "GET /api/v1/openapi.json", "GET /api/v1/docs"}
+
+
+def read_matrix() -> dict[str, dict[str, str]]:
+    rows: dict[str, dict[str, str]] = {}
+    for line in MATRIX_FILE.read_text().splitlines():
+        cells = [c.replace("`", "").strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) == len(ROLES) + 1 and (cells[0].split(" ")[0] in {"GET", "POST", "PUT",
+                                                                        "PATCH", "field"}):
+            rows[cells[0]] = dict(zip(ROLES, cells[1:], strict=True))
+    return rows
+
+
+MATRIX = read_matrix()
+
+
+def shape(path: str) -> str:
+    """Reduce /households/<str:ref>/ and /households/{household}/ to /households/{}/."""
+    return re.sub(r"<[^>]+>|\{[^}]+\}", "{}", path)
+
+
+def page_routes() -> set[str]:
+    found: set[str] = set()
+
+    def walk(patterns: list[Any], prefix: str) -> None:
+        for pattern in patterns:
+            route = prefix + str(pattern.pattern)
+            if isinstance(pattern, URLResolver):
+                if not route.startswith(("api/", "i18n/")):
+                    walk(pattern.url_patterns, route)
+            elif isinstance(pattern, URLPattern):
+                found.add("/" + route)
+
+    walk(get_resolver().url_patterns, "")
+    return found
+
+
+def test_the_matrix_lists_every_page_and_endpoint():
+    """A new page or endpoint fails this test until docs/roles.md says who may use it."""
+    documented = {shape(row) for row in MATRIX if not row.startswith("field")}
+    documented |= {shape(row) for row in OPEN}
+    pages = {f"GET {shape(p)}" for p in page_routes()} - {"GET /login/", "GET /logout/",
+                                                          "GET /acting-site/"}
+    schema = api.get_openapi_schema()
+    endpoints = {f"{method.upper()} {shape(path)}" for path, methods in schema["paths"].items()
+                 for method in methods}
+    missing = sorted((pages | endpoints) - documented)
+    assert not missing, f"add these to docs/roles.md: {missing}"
+    stale = sorted(documented - pages - endpoints - {shape(r) for r in OPEN})
+    assert not stale, f"docs/roles.md lists requests that do not exist: {stale}"
+
+
+@pytest.fixture
+def records(users, make_household) -> dict[str, dict[str, str]]:
+    """A household at Goris (the registrar's and protection officer's site) and one at Vayk."""
+    out = {}
+    for site in ("goris", "vayk"):
+        household = make_household(site=site, members=[
+            member(given_name=f"Anahit{site}", vulnerabilities=["injured"])])
+        out[site] = {"site": site, "household": household.code,
+                     "person": household.members.get().code}
+    border = make_household(site="kornidzor", members=[member(given_name="Tigran")])
+    out["border_person"] = {"person": border.members.get().code}
+    return out
+
+
+def _body(request: str, target: dict[str, str], records: dict[str, Any]) -> Any:
+    if request == "POST /api/v1/sites":
+        return {"slug": "new-shelter", "kind": "shelter", "name_en": "New shelter",
+                "settlement": "Goris", "province": "Syunik"}
+    if request == "PUT /api/v1/sites/{site}":
+        return {"slug": target["site"], "kind": "reception_hub", "name_en": "Renamed",
+                "settlement": "Goris", "province": "Syunik"}
+    if request == "POST /api/v1/households":
+        return {"site": target["site"], "members": [
+            {"given_name": "Narine", "family_name": "Sargsyan", "sex": "female",
+             "birth_date": "1990", "relationship": "head"}]}
+    if request == "PATCH /api/v1/households/{household}":
+        return {"phone": "+374 10 123456"}
+    if request == "PATCH /api/v1/persons/{person}":
+        return {"status": "departed"}
+    if request == "POST /api/v1/arrivals":
+        return {"person": records["border_person"]["person"], "site": target["site"]}
+    return None
+
+
+def attempt(request: str, role: str, target: dict[str, str], users, records) -> tuple[int, Any]:
+    """Make the request as the role, aimed at the target site's records; return status, body."""
+    method, template = request.split(" ", 1)
+    path = template.format(**target)
+    if path.startswith("/api/v1"):
+        client = ApiClient(users[role])
+        call = {"GET": client.get, "POST": client.post, "PUT": client.put,
+                "PATCH": client.patch}[method]
+        arg = _body(request, target, records)
+        response = call(path.removeprefix("/api/v1")) if arg is None and method == "GET" \
+            else call(path.removeprefix("/api/v1"), arg)
+        return response.status_code, response.json()
+    browser = Client()
+    browser.force_login(users[role])
+    response = browser.get(path)
+    return response.status_code, response.content.decode()
+
+
+def _listed(body: Any, target: dict[str, str]) -> bool:
+    """Whether a list answer shows the target's record."""
+    text = str(body)
+    return target["household"] in text or target["person"] in text
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("request_line", [r for r in MATRIX if not r.startswith("field")])
+def test_each_role_gets_what_the_matrix_says(request_line, users, records):
+    is_write = request_line.split(" ")[0] != "GET"
+    is_list = not is_write and request_line.endswith(
+        ("households", "persons", "arrivals", "households/", "persons/"))
+    for role in ROLES:
+        expected = MATRIX[request_line][role]
+        own = records["goris"]
+        other = records["vayk"]
+        status, body = attempt(request_line, role, own, users, records)
+        if expected == "no":
+            assert status == 403, f"{role} {request_line}: {status} {str(body)[:200]}"
+            continue
+        assert status in {200, 201}, f"{role} {request_line}: {status} {str(body)[:300]}"
+        if "{" not in request_line and not is_list and not is_write:
+            continue
+        if is_list and "arrivals" not in request_line:
+            assert _listed(body, own), f"{role} {request_line} hides its own site's record"
+        if request_line == "POST /api/v1/sites":
+            continue
+        status, body = attempt(request_line, role, other, users, records)
+        if expected == "yes":
+            assert status in {200, 201}, f"{role} {request_line} (vayk): {status} {body!s:.300}"
+            if is_list and "arrivals" not in request_line:
+                assert _listed(body, other), f"{role} {request_line} hides vayk's record"
+        elif is_list:
+            assert status == 200
+            assert not _listed(body, other), f"{role} {request_line} shows vayk's record"
+        elif is_write and request_line.startswith(("POST", "PUT")) and "site" in str(body):
+            assert status == 422, f"{role} {request_line} (vayk): {status}"
+            assert "site" in body["errors"]
+        else:
+            assert status == 404, f"{role} {request_line} (vayk): {status} {body!s:.300}"
+
+
+@pytest.mark.django_db
+def test_medical_fields_appear_only_where_the_matrix_says(users, records):
+    expected = MATRIX["field vulnerabilities"]
+    for role in ROLES:
+        status, body = attempt("GET /api/v1/persons/{person}", role, records["goris"], users,
+                               records)
+        if status != 200:
+            assert expected[role] == "no"
+            continue
+        assert ("vulnerabilities" in body) == (expected[role] == "yes"), role
+        if expected[role] == "yes":
+            assert body["vulnerabilities"] == ["injured"]
+        status, page = attempt("GET /persons/{person}/", role, records["goris"], users, records)
+        assert ("Injured" in page) == (expected[role] == "yes"), role
