@@ -5,7 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from haven.config import environment, settings as haven_settings
+from haven.config import environment
+from haven.config import settings as haven_settings
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -85,23 +85,22 @@ def records(users, make_household) -> dict[str, dict[str, str]]:
 
 
 def _body(request: str, target: dict[str, str], records: dict[str, Any]) -> Any:
-    if request == "POST /api/v1/sites":
-        return {"slug": "new-shelter", "kind": "shelter", "name_en": "New shelter",
-                "settlement": "Goris", "province": "Syunik"}
-    if request == "PUT /api/v1/sites/{site}":
-        return {"slug": target["site"], "kind": "reception_hub", "name_en": "Renamed",
-                "settlement": "Goris", "province": "Syunik"}
-    if request == "POST /api/v1/households":
-        return {"site": target["site"], "members": [
+    bodies = {
+        "POST /api/v1/sites": {"slug": "new-shelter", "kind": "shelter",
+                               "name_en": "New shelter", "settlement": "Goris",
+                               "province": "Syunik"},
+        "PUT /api/v1/sites/{site}": {"slug": target["site"], "kind": "reception_hub",
+                                     "name_en": "Renamed", "settlement": "Goris",
+                                     "province": "Syunik"},
+        "POST /api/v1/households": {"site": target["site"], "members": [
             {"given_name": "Narine", "family_name": "Sargsyan", "sex": "female",
-             "birth_date": "1990", "relationship": "head"}]}
-    if request == "PATCH /api/v1/households/{household}":
-        return {"phone": "+374 10 123456"}
-    if request == "PATCH /api/v1/persons/{person}":
-        return {"status": "departed"}
-    if request == "POST /api/v1/arrivals":
-        return {"person": records["border_person"]["person"], "site": target["site"]}
-    return None
+             "birth_date": "1990", "relationship": "head"}]},
+        "PATCH /api/v1/households/{household}": {"phone": "+374 10 123456"},
+        "PATCH /api/v1/persons/{person}": {"status": "departed"},
+        "POST /api/v1/arrivals": {"person": records["border_person"]["person"],
+                                  "site": target["site"]},
+    }
+    return bodies.get(request)
 
 
 def attempt(request: str, role: str, target: dict[str, str], users, records) -> tuple[int, Any]:

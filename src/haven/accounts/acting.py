@@ -13,7 +13,7 @@ SESSION_KEY = "haven_acting_site"
 
 def acting_site(request: HttpRequest) -> Site | None:
     """Return the site chosen in this session, or the user's only site, or None."""
-    if not request.user.is_authenticated or not request.user.policy.register:  # type: ignore[union-attr]
+    if not request.user.is_authenticated or not request.user.policy.register:
         return None
     available = sites_for(actor_from_request(request, "web"))
     chosen = request.session.get(SESSION_KEY)

@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "axes",
+    "ninja",  # serves Swagger UI from its own static files, no CDN
     "haven.core",
     "haven.accounts",
     "haven.audit",

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import transaction
 
@@ -21,16 +22,16 @@ from haven.registry.services import HouseholdInput, MemberInput, arrival_record,
 
 DEMO_PASSWORD = "haven-demo-2023"  # noqa: S105 - published demo credential, printed on start
 
-SITES = [
-    dict(slug="kornidzor", kind="border_crossing", name_en="Kornidzor border post",
-         name_hy="Կոռնիձորի անցակետ", name_ru="КПП Корнидзор", settlement="Kornidzor",
-         province="Syunik", capacity=None),
-    dict(slug="goris", kind="reception_hub", name_en="Goris theatre reception hub",
-         name_hy="Գորիսի թատրոնի ընդունման կենտրոն", name_ru="Пункт приёма в театре Гориса",
-         settlement="Goris", province="Syunik", capacity=1200),
-    dict(slug="vayk", kind="reception_hub", name_en="Vayk reception hub",
-         name_hy="Վայքի ընդունման կենտրոն", name_ru="Пункт приёма в Вайке", settlement="Vayk",
-         province="Vayots Dzor", capacity=600),
+SITES: list[dict[str, Any]] = [
+    {"slug": "kornidzor", "kind": "border_crossing", "name_en": "Kornidzor border post",
+     "name_hy": "Կոռնիձորի անցակետ", "name_ru": "КПП Корнидзор", "settlement": "Kornidzor",
+     "province": "Syunik", "capacity": None},
+    {"slug": "goris", "kind": "reception_hub", "name_en": "Goris theatre reception hub",
+     "name_hy": "Գորիսի թատրոնի ընդունման կենտրոն", "name_ru": "Пункт приёма в театре Гориса",
+     "settlement": "Goris", "province": "Syunik", "capacity": 1200},
+    {"slug": "vayk", "kind": "reception_hub", "name_en": "Vayk reception hub",
+     "name_hy": "Վայքի ընդունման կենտրոն", "name_ru": "Пункт приёма в Вайке", "settlement": "Vayk",
+     "province": "Vayots Dzor", "capacity": 600},
 ]
 
 USERS = [

@@ -57,8 +57,9 @@ def errors_by_row(errors: dict[str, list[str]], rows: list[int]) -> dict[str, li
         match = re.match(r"^members\[(\d+)\](?:\.(\w+))?$", key)
         if match and int(match.group(1)) < len(rows):
             row = rows[int(match.group(1))]
-            key = f"members-{row}-{match.group(2) or 'row'}"
-        mapped[key] = messages
+            mapped[f"members-{row}-{match.group(2) or 'row'}"] = messages
+        else:
+            mapped[key] = messages
     return mapped
 
 

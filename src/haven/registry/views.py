@@ -115,7 +115,8 @@ def _listing(request: HttpRequest, template: str, select: Any, present: Any) -> 
     query.pop("page", None)
     return render(request, template, {
         "form": form, "page": found, "items": [present(item, actor) for item in found.items],
-        "query": query.urlencode(), "filtered": any(v for k, v in request.GET.items() if k != "page"),
+        "query": query.urlencode(),
+        "filtered": any(v for k, v in request.GET.items() if k != "page"),
     })
 
 
