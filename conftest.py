@@ -7,7 +7,6 @@ import os
 import pytest
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright runs an event loop
-os.environ.setdefault("HAVEN_VAR_DIR", os.path.join(os.path.dirname(__file__), "var", "test"))
 
 pytest_plugins = ["haven.testing.factories"]
 

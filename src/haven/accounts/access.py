@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -48,7 +49,7 @@ class Actor:
         return scope is None or site_id in scope
 
     def may_act_for_site(self, site_id: int) -> bool:
-        """Return whether the user may register at the site: their own, or any for all-site roles."""
+        """Return whether the user may register at the site: their own, or any if all-site."""
         return self.may_see_site(site_id)
 
     def require(self, capability: str) -> None:
@@ -58,9 +59,17 @@ class Actor:
 
 
 def client_address(request: HttpRequest) -> str | None:
-    # Behind a reverse proxy REMOTE_ADDR is the proxy; deployments that need the client's
-    # address configure the proxy to set it (gunicorn's forwarded_allow_ips).
-    return request.META.get("REMOTE_ADDR") or None
+    """Return the client's IP address as the audit log stores it, or None if there is none.
+
+    Behind a reverse proxy REMOTE_ADDR is the proxy; deployments that need the client's
+    address configure the proxy to set it (gunicorn's forwarded_allow_ips). Anything that
+    is not an IP address (a unix socket's name) is None: PostgreSQL's inet column would
+    refuse it, and with it the audit row and the request.
+    """
+    try:
+        return str(ipaddress.ip_address(str(request.META.get("REMOTE_ADDR", "")).strip()))
+    except ValueError:
+        return None
 
 
 def actor_from_request(request: HttpRequest, channel: str) -> Actor:

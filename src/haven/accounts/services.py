@@ -23,7 +23,7 @@ from haven.registry.models import Site
 if TYPE_CHECKING:
     from haven.accounts.access import Actor
 
-TOKEN_PREFIX = "hvn_"
+TOKEN_PREFIX = "hvn_"  # noqa: S105 - the public prefix of every token, not a secret
 
 
 def user_create(

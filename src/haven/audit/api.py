@@ -10,6 +10,7 @@ from ninja import Query, Router, Schema
 from pydantic import ConfigDict, Field
 
 from haven.audit.selectors import AuditFilters, audit_events
+from haven.core.http import reject_unknown_params
 from haven.registry.schemas import ErrorOut
 
 router = Router(tags=["audit"])
@@ -41,6 +42,7 @@ class AuditEventOut(Schema):
 @router.get("/audit", response={200: list[AuditEventOut], (401, 403, 422): ErrorOut})
 def list_audit_events(request: HttpRequest, query: Query[AuditQuery]) -> list[dict[str, Any]]:
     """Return audit events: who read or changed which record, when and from where."""
+    reject_unknown_params(request, AuditQuery)
     events = audit_events(
         actor=request.auth,  # type: ignore[attr-defined]
         filters=AuditFilters(username=query.user, record=query.record, since=query.since,

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from haven.audit.models import AuditAction, AuditEvent, Outcome
@@ -27,6 +28,11 @@ class AuditFilters:
     action: str = ""
 
 
+def _aware(moment: dt.datetime) -> dt.datetime:
+    """Read a time given without a zone as local time, where the auditor works."""
+    return moment if timezone.is_aware(moment) else timezone.make_aware(moment)
+
+
 def audit_events(*, actor: Actor, filters: AuditFilters, limit: int = 200) -> list[AuditEvent]:
     """Return the newest events matching the filters; reading the log is itself logged."""
     if not actor.policy.read_audit:
@@ -38,9 +44,9 @@ def audit_events(*, actor: Actor, filters: AuditFilters, limit: int = 200) -> li
     if filters.record:
         events = events.filter(targets__target_id=filters.record.strip())
     if filters.since:
-        events = events.filter(at__gte=filters.since)
+        events = events.filter(at__gte=_aware(filters.since))
     if filters.until:
-        events = events.filter(at__lt=filters.until)
+        events = events.filter(at__lt=_aware(filters.until))
     if filters.action:
         events = events.filter(action=filters.action)
     with transaction.atomic():

@@ -1,5 +1,8 @@
 """The demo command."""
 
+# Django and the app modules are imported inside the commands, after django.setup().
+# ruff: noqa: PLC0415
+
 from __future__ import annotations
 
 import click

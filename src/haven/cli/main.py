@@ -1,9 +1,11 @@
 """`haven`: run, set up and administer Haven from the command line."""
 
+# Django and the app modules are imported inside the commands, after django.setup().
+# ruff: noqa: PLC0415
+
 from __future__ import annotations
 
 import os
-import sys
 from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar
@@ -22,6 +24,8 @@ def django_command(func: F) -> F:
         import django
 
         django.setup()
+        from django.db import DatabaseError
+
         from haven.core.errors import HavenError, ValidationFailed
 
         try:
@@ -31,6 +35,12 @@ def django_command(func: F) -> F:
             raise click.ClickException(details) from None
         except HavenError as exc:
             raise click.ClickException(exc.message) from None
+        except DatabaseError as exc:
+            first_line = (str(exc).strip() or type(exc).__name__).splitlines()[0]
+            raise click.ClickException(
+                f"database error: {first_line} (check HAVEN_DATABASE_URL; "
+                f"has `haven migrate` been run?)"
+            ) from None
 
     return wrapper  # type: ignore[return-value]
 
@@ -51,10 +61,15 @@ def cli() -> None:
 
 
 def main() -> None:
-    from haven.cli import demo, server, users  # noqa: F401  (registers the commands)
+    """Run the `haven` command group with every command registered."""
+    # Importing the command modules registers their commands on haven.cli.main's group.
+    # Under `python -m haven.cli.main` this module is __main__, not haven.cli.main, so
+    # run the group the commands were registered on.
+    from haven.cli import demo, server, users  # noqa: F401
+    from haven.cli.main import cli as group
 
-    cli(prog_name="haven")
+    group(prog_name="haven")
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()

@@ -1,5 +1,8 @@
 """Commands that run and check the server: serve, migrate, check."""
 
+# Django and the app modules are imported inside the commands, after django.setup().
+# ruff: noqa: PLC0415
+
 from __future__ import annotations
 
 import multiprocessing
@@ -35,7 +38,7 @@ def serve(host: str, port: int, workers: int) -> None:
     # Import after collectstatic: WhiteNoise indexes the static folder when the app loads.
     from haven.config.wsgi import application
 
-    class Gunicorn(BaseApplication):  # type: ignore[misc]
+    class Gunicorn(BaseApplication):
         def load_config(self) -> None:
             options: dict[str, Any] = {
                 "bind": f"{host}:{port}",

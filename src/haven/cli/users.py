@@ -1,15 +1,18 @@
 """Commands for users and API tokens."""
 
+# Django and the app modules are imported inside the commands, after django.setup().
+# ruff: noqa: PLC0415
+
 from __future__ import annotations
 
 import sys
 
 import click
 
+from haven.accounts.roles import Role
 from haven.cli.main import cli, django_command
 
-ROLES = ["administrator", "coordinator", "registrar", "tracing_officer",
-         "protection_officer", "auditor", "viewer"]
+ROLES = list(Role.values)
 
 
 @cli.command()
@@ -27,7 +30,8 @@ def createuser(name: str, role: str, sites: tuple[str, ...], password_stdin: boo
 
     \b
     Example:
-      echo 'a long passphrase' | haven createuser anna --role registrar --site goris --password-stdin
+      echo 'a long passphrase' \\
+        | haven createuser anna --role registrar --site goris --password-stdin
     """
     from haven.accounts.services import user_create
 

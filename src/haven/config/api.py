@@ -34,7 +34,7 @@ class BrowserSession(SessionAuth):
     def authenticate(self, request: HttpRequest, key: str | None) -> Actor | None:
         if not request.user.is_authenticated:
             return None
-        return Actor(user=request.user, channel="web",  # type: ignore[arg-type]
+        return Actor(user=request.user, channel="web",
                      client_address=client_address(request))
 
 

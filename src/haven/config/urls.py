@@ -4,7 +4,8 @@ from haven.accounts import views as accounts
 from haven.audit import views as audit
 from haven.config.api import api
 from haven.core import views as core
-from haven.registry import site_views, views as registry
+from haven.registry import site_views
+from haven.registry import views as registry
 
 urlpatterns = [
     path("", core.home, name="home"),

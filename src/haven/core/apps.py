@@ -6,4 +6,10 @@ class CoreConfig(AppConfig):
     label = "core"
 
     def ready(self) -> None:
-        from haven.core import checks  # noqa: F401  (registers the system checks)
+        from django.db.backends.signals import connection_created  # noqa: PLC0415
+
+        from haven.core import checks  # noqa: F401, PLC0415  (registers the checks; apps are ready)
+        from haven.core.text_search import register_sqlite_functions  # noqa: PLC0415
+
+        connection_created.connect(register_sqlite_functions,
+                                   dispatch_uid="haven.core.sqlite_functions")

@@ -24,7 +24,7 @@ class HavenError(Exception):
         self.message = message
 
 
-class ValidationFailed(HavenError):
+class ValidationFailed(HavenError):  # noqa: N818 - the names of the hierarchy above
     status = 422
     code = "validation_failed"
 
@@ -38,16 +38,16 @@ class ValidationFailed(HavenError):
         return cls({field: [message]})
 
 
-class NotFound(HavenError):
+class NotFound(HavenError):  # noqa: N818 - the names of the hierarchy above
     status = 404
     code = "not_found"
 
 
-class PermissionDenied(HavenError):
+class PermissionDenied(HavenError):  # noqa: N818 - the names of the hierarchy above
     status = 403
     code = "permission_denied"
 
 
-class Conflict(HavenError):
+class Conflict(HavenError):  # noqa: N818 - the names of the hierarchy above
     status = 409
     code = "conflict"

@@ -3,16 +3,23 @@
 A human code looks like ``HVN-7K4Q-MX2P-RT3C``: eleven random Crockford base32
 symbols (55 bits) and one Luhn mod 32 check symbol. No central counter is needed;
 with 55 bits, ten million codes collide with probability ~0.1%, and the database's
-unique constraint catches the rest. The check symbol detects every single-symbol
-error and every transposition of adjacent symbols, so a code misread from paper
-is refused instead of finding someone else. Primero's truncated hex ids had neither
-property.
+unique constraint catches the rest.
+
+The check symbol detects every single-symbol error, so a code misread from paper is
+refused instead of finding someone else. It detects almost every transposition of two
+adjacent symbols, but not all: like decimal Luhn, which misses 09 <-> 90, Luhn mod 32
+misses the swap of ``0`` and ``Z`` (values 0 and 31), because its doubling step leaves
+both values unchanged, so the swap leaves the sum unchanged. That is 2 of the 992
+ordered pairs of distinct symbols: about 99.8% of adjacent transpositions are caught
+(the test suite measures it).
+Primero's truncated hex ids had neither property.
 """
 
 from __future__ import annotations
 
 import os
 import secrets
+import threading
 import time
 import uuid
 
@@ -24,15 +31,32 @@ PREFIX = "HVN"
 _BODY = 11
 
 
+_RANDOM_BITS = 74  # rand_a (12) and rand_b (62)
+_uuid7_lock = threading.Lock()
+_uuid7_last = 0  # the last (milliseconds << 74 | random) handed out by this process
+
+
 def uuid7() -> uuid.UUID:
-    """Return a time-ordered UUID (RFC 9562 version 7): index-friendly, unique offline."""
-    ms = time.time_ns() // 1_000_000
-    rand = int.from_bytes(os.urandom(10), "big")
-    value = (ms & ((1 << 48) - 1)) << 80
-    value |= 0x7 << 76
-    value |= (rand >> 68) << 64  # 12 bits rand_a
-    value |= 0b10 << 62
-    value |= rand & ((1 << 62) - 1)
+    """Return a time-ordered UUID (RFC 9562 version 7): index-friendly, unique offline.
+
+    Within one process each value is greater than the one before, even within one
+    millisecond or when the clock steps back: the 74 random bits then grow by a random
+    increment (RFC 9562, section 6.2, method 2), so the order of creation is the order
+    of the keys.
+    """
+    global _uuid7_last  # noqa: PLW0603 - the monotonic counter is deliberately process-wide
+    ms = (time.time_ns() // 1_000_000) & ((1 << 48) - 1)
+    rand = int.from_bytes(os.urandom(10), "big") >> (80 - _RANDOM_BITS)
+    with _uuid7_lock:
+        ordered = (ms << _RANDOM_BITS) | rand
+        if ordered <= _uuid7_last:
+            ordered = _uuid7_last + 1 + (rand >> 42)  # a random step of up to 32 bits
+        _uuid7_last = ordered
+    value = (ordered >> _RANDOM_BITS) << 80  # unix_ts_ms
+    value |= 0x7 << 76  # version
+    value |= ((ordered >> 62) & 0xFFF) << 64  # rand_a
+    value |= 0b10 << 62  # variant
+    value |= ordered & ((1 << 62) - 1)  # rand_b
     return uuid.UUID(int=value)
 
 
@@ -55,6 +79,7 @@ def new_code() -> str:
 
 
 def format_code(symbols: str) -> str:
+    """Return twelve code symbols as ``HVN-XXXX-XXXX-XXXX``."""
     return f"{PREFIX}-{symbols[0:4]}-{symbols[4:8]}-{symbols[8:12]}"
 
 
@@ -65,7 +90,8 @@ def parse_code(text: str) -> str | None:
     people confuse with digits (O for 0, I and L for 1).
     """
     cleaned = "".join(ch for ch in text.upper() if ch.isalnum())
-    if cleaned.startswith(PREFIX):
+    # Strip the prefix only from a code that has one: a bare code may start with HVN.
+    if len(cleaned) == len(PREFIX) + _BODY + 1 and cleaned.startswith(PREFIX):
         cleaned = cleaned[len(PREFIX) :]
     cleaned = "".join(_READ_AS.get(ch, ch) for ch in cleaned)
     if len(cleaned) != _BODY + 1 or any(ch not in _VALUE for ch in cleaned):

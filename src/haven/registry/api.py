@@ -11,6 +11,7 @@ from pydantic import ConfigDict, Field
 
 from haven.accounts.access import Actor
 from haven.core.errors import NotFound
+from haven.core.http import reject_unknown_params
 from haven.registry import records, selectors, services
 from haven.registry.schemas import (
     ArrivalIn,
@@ -99,6 +100,7 @@ def create_household(request: HttpRequest, payload: HouseholdIn) -> Status[dict[
 
 @router.get("/households", response={200: HouseholdPage, **ERRORS}, tags=["households"])
 def list_households(request: HttpRequest, query: Query[ListQuery]) -> dict[str, Any]:
+    reject_unknown_params(request, ListQuery)
     page = selectors.household_list(actor=actor(request), filters=query.filters(),
                                     page=query.page, per_page=query.per_page)
     return {"page": page.number, "pages": page.pages, "total": page.total,
@@ -126,6 +128,7 @@ def update_household(request: HttpRequest, ref: str, payload: HouseholdPatch) ->
 @router.get("/persons", response={200: PersonPage, **ERRORS}, tags=["persons"],
             exclude_unset=True)
 def list_persons(request: HttpRequest, query: Query[ListQuery]) -> dict[str, Any]:
+    reject_unknown_params(request, ListQuery)
     page = selectors.person_list(actor=actor(request), filters=query.filters(),
                                  page=query.page, per_page=query.per_page)
     return {"page": page.number, "pages": page.pages, "total": page.total,
@@ -169,6 +172,7 @@ class ArrivalPage(Schema):
 @router.get("/arrivals", response={200: ArrivalPage, **ERRORS}, tags=["arrivals"])
 def list_arrivals(request: HttpRequest, query: Query[ArrivalQuery]) -> dict[str, Any]:
     """List arrivals at the sites you may see, newest first."""
+    reject_unknown_params(request, ArrivalQuery)
     filters = selectors.RecordFilters(site=query.site, arrived_from=query.arrived_from,
                                       arrived_to=query.arrived_to)
     page = selectors.arrival_list(actor=actor(request), filters=filters,

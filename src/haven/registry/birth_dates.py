@@ -13,8 +13,8 @@ _ISO = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
 _DOTTED = re.compile(r"^(\d{1,2})[./](\d{1,2})[./](\d{4})$")  # 15.03.1948, as on Soviet papers
 
 
-class BirthDateProblem(ValueError):
-    pass
+class BirthDateProblem(ValueError):  # noqa: N818 - a problem with the input, not a program error
+    """A birth date that cannot be stored; the message says why, for the clerk."""
 
 
 @dataclass(frozen=True)
@@ -41,6 +41,9 @@ def parse_birth_date(text: str, *, today: dt.date) -> BirthDate:
     text = text.strip()
     if not text:
         return UNKNOWN
+    year: int
+    month: int | None
+    day: int | None
     if match := _DOTTED.match(text):
         day, month, year = (int(g) for g in match.groups())
     elif match := _ISO.match(text):
@@ -49,6 +52,9 @@ def parse_birth_date(text: str, *, today: dt.date) -> BirthDate:
         day = int(match.group(3)) if match.group(3) else None
     else:
         raise BirthDateProblem("use YYYY-MM-DD, YYYY-MM or YYYY")
+    # Checked before building a date: year 0 does not exist in Python's calendar.
+    if today.year - year > OLDEST_AGE:
+        raise BirthDateProblem(f"is more than {OLDEST_AGE} years ago")
     if month is not None and not 1 <= month <= 12:
         raise BirthDateProblem(f"month {month} does not exist")
     if day is not None:
@@ -65,8 +71,6 @@ def parse_birth_date(text: str, *, today: dt.date) -> BirthDate:
         precision = BirthDatePrecision.YEAR
     if earliest > today:
         raise BirthDateProblem("is in the future")
-    if today.year - year > OLDEST_AGE:
-        raise BirthDateProblem(f"is more than {OLDEST_AGE} years ago")
     return BirthDate(year=year, month=month, day=day, precision=precision)
 
 

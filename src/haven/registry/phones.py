@@ -11,12 +11,12 @@ DEFAULT_REGION = "AM"
 _ALLOWED = re.compile(r"^[0-9+()\-. /]{5,32}$")
 
 
-class PhoneProblem(ValueError):
+class PhoneProblem(ValueError):  # noqa: N818 - a problem with the input, not a program error
     pass
 
 
 def clean_phone(raw: str) -> tuple[str, str]:
-    """Return (phone as typed, E.164 or '' if it cannot be parsed); reject non-phone text."""
+    """Return (phone as typed, E.164 or '' if it is not a valid number); reject non-phone text."""
     phone = " ".join(raw.split())
     if not phone:
         return "", ""
@@ -26,6 +26,8 @@ def clean_phone(raw: str) -> tuple[str, str]:
         parsed = phonenumbers.parse(phone, DEFAULT_REGION)
     except phonenumbers.NumberParseException:
         return phone, ""
-    if not phonenumbers.is_possible_number(parsed):
+    # "Possible" only checks the length: 12345 would become +37412345 and match every
+    # other household that wrote down the same five digits. The key needs a valid number.
+    if not phonenumbers.is_valid_number(parsed):
         return phone, ""
     return phone, phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)

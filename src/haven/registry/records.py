@@ -6,6 +6,7 @@ for roles without the right: a blank would still say "we checked, nothing".
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from haven.registry.models import Arrival, Household, Person, RecordChange, Site
@@ -54,6 +55,7 @@ def person_record(person: Person, *, actor: Actor) -> dict[str, Any]:
 
 
 def change_record(change: RecordChange, *, actor: Actor) -> dict[str, Any]:
+    """Return one history entry, without the medical fields the actor may not see."""
     changes = change.changes
     if not actor.policy.medical_fields:
         changes = {k: v for k, v in changes.items() if k not in MEDICAL_FIELDS}
@@ -72,8 +74,22 @@ def household_record(household: Household, *, actor: Actor,
         "members": [person_record(m, actor=actor) for m in household.members.all()],
     }
     if with_history:
-        record["history"] = [change_record(c, actor=actor) for c in household.changes.all()]
+        record["history"] = history_records(household.changes.all(), actor=actor)
     return record
+
+
+def history_records(changes: Iterable[RecordChange], *, actor: Actor) -> list[dict[str, Any]]:
+    """Return the history entries the actor may see, oldest first.
+
+    An update that changed only medical fields is left out whole for roles without the
+    right: an entry with nothing in it would still say that something hidden changed.
+    """
+    entries = []
+    for change in changes:
+        entry = change_record(change, actor=actor)
+        if entry["changes"] or not change.changes:
+            entries.append(entry)
+    return entries
 
 
 def household_summary(household: Household) -> dict[str, Any]:

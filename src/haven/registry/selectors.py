@@ -13,13 +13,14 @@ from typing import TYPE_CHECKING, Generic, TypeVar
 
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, Model, OuterRef, Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from haven.audit.models import AuditAction, Outcome
 from haven.audit.services import audit_record
 from haven.core.errors import NotFound, PermissionDenied, ValidationFailed
-from haven.core.ids import parse_code
+from haven.core.ids import PREFIX, parse_code
+from haven.core.text_search import starts_with
 from haven.registry.models import Arrival, Household, Person, RecordChange, Site
 from haven.registry.vocabulary import PersonStatus, Vulnerability
 
@@ -28,6 +29,7 @@ if TYPE_CHECKING:
 
 PER_PAGE = 50
 T = TypeVar("T")
+M = TypeVar("M", bound=Model)
 MAX_PER_PAGE = 200
 
 
@@ -47,13 +49,34 @@ def sites_for(actor: Actor) -> QuerySet[Site]:
     return sites if scope is None else sites.filter(id__in=scope)
 
 
+def _canonical_ref(ref: str) -> str | None:
+    """Return a record reference as stored (a UUID's text or a code); None if it is neither."""
+    try:
+        return str(uuid.UUID(ref.strip()))
+    except (ValueError, AttributeError):
+        return parse_code(ref or "")
+
+
 def _ref_filter(ref: str) -> Q | None:
     """Return a filter for a record reference: a UUID or a human code; None if neither."""
-    try:
-        return Q(id=uuid.UUID(ref.strip()))
-    except (ValueError, AttributeError):
-        code = parse_code(ref or "")
-        return Q(code=code) if code else None
+    canonical = _canonical_ref(ref)
+    if canonical is None:
+        return None
+    return Q(code=canonical) if canonical.startswith(PREFIX) else Q(id=uuid.UUID(canonical))
+
+
+def _denied_targets(model: type[Household | Person], ref: str) -> list[object]:
+    """Return what the audit log names for a refused read: the record's id, never free text.
+
+    The id of a record at another site goes to the log (an auditor looks for who tried
+    to read it); a reference that names no record is kept in its canonical form, and
+    anything else (a name typed where a code belongs) is not kept at all.
+    """
+    condition = _ref_filter(ref)
+    if condition is None:
+        return []
+    found = model.objects.filter(condition).values_list("id", flat=True).first()
+    return [found] if found is not None else [_canonical_ref(ref)]
 
 
 def person_resolve(ref: str) -> Person | None:
@@ -72,6 +95,18 @@ def _persons_visible(actor: Actor) -> QuerySet[Person]:
     return persons
 
 
+def _changes_visible(actor: Actor) -> QuerySet[RecordChange]:
+    """Return history entries of the household itself and of the members the actor sees."""
+    changes = RecordChange.objects.select_related("changed_by", "person")
+    scope = actor.record_site_ids
+    if scope is not None:
+        changes = changes.filter(
+            Q(person__isnull=True)
+            | Exists(Arrival.objects.filter(person=OuterRef("person"), site_id__in=scope))
+        )
+    return changes
+
+
 def _households_visible(actor: Actor) -> QuerySet[Household]:
     scope = actor.record_site_ids
     households = Household.objects.all()
@@ -82,15 +117,16 @@ def _households_visible(actor: Actor) -> QuerySet[Household]:
     return households
 
 
-def _require_records(actor: Actor, action: AuditAction, target_type: str, ref: str = "") -> None:
+def _require_records(actor: Actor, action: AuditAction, target_type: str,
+                     targets: list[object] | None = None) -> None:
     if not actor.policy.read_records:
         audit_record(actor=actor, action=action, target_type=target_type,
-                     target_ids=[ref] if ref else [], outcome=Outcome.DENIED)
+                     target_ids=targets or [], outcome=Outcome.DENIED)
         raise PermissionDenied(_("Your role does not allow reading personal records."))
 
 
 def _with_details(persons: QuerySet[Person], actor: Actor) -> QuerySet[Person]:
-    persons = persons.select_related("household").prefetch_related(
+    persons = persons.select_related("household__registered_at").prefetch_related(
         Prefetch("arrivals", queryset=Arrival.objects.select_related("site", "recorded_by"))
     )
     if actor.policy.medical_fields:
@@ -100,7 +136,8 @@ def _with_details(persons: QuerySet[Person], actor: Actor) -> QuerySet[Person]:
 
 def person_get(*, actor: Actor, ref: str) -> Person:
     """Return one person by id or code, if the actor may see them; audit the read."""
-    _require_records(actor, AuditAction.PERSON_VIEW, "person", ref)
+    if not actor.policy.read_records:
+        _require_records(actor, AuditAction.PERSON_VIEW, "person", _denied_targets(Person, ref))
     condition = _ref_filter(ref)
     with transaction.atomic():
         person = None
@@ -108,10 +145,10 @@ def person_get(*, actor: Actor, ref: str) -> Person:
             person = _with_details(_persons_visible(actor), actor).filter(condition).first()
         if person is None:
             audit_record(actor=actor, action=AuditAction.PERSON_VIEW, target_type="person",
-                         target_ids=[str(ref)[:64]], outcome=Outcome.DENIED)
+                         target_ids=_denied_targets(Person, ref), outcome=Outcome.DENIED)
         else:
             audit_record(actor=actor, action=AuditAction.PERSON_VIEW, target_type="person",
-                         target_ids=[person.id])
+                         target_ids=[person.id], site=person.household.registered_at.slug)
     if person is None:
         raise NotFound(_("No such person."))
     return person
@@ -119,7 +156,9 @@ def person_get(*, actor: Actor, ref: str) -> Person:
 
 def household_get(*, actor: Actor, ref: str) -> Household:
     """Return one household with its members, if the actor may see it; audit the read."""
-    _require_records(actor, AuditAction.HOUSEHOLD_VIEW, "household", ref)
+    if not actor.policy.read_records:
+        _require_records(actor, AuditAction.HOUSEHOLD_VIEW, "household",
+                         _denied_targets(Household, ref))
     condition = _ref_filter(ref)
     with transaction.atomic():
         household = None
@@ -128,21 +167,23 @@ def household_get(*, actor: Actor, ref: str) -> Household:
                 _households_visible(actor)
                 .select_related("registered_at", "created_by")
                 .prefetch_related(
-                    Prefetch("members", queryset=_with_details(Person.objects.all(), actor)),
-                    Prefetch("changes",
-                             queryset=RecordChange.objects.select_related("changed_by", "person")),
+                    # Only the members the actor may see: a relative who went on to
+                    # another site is not shown to that site's staff, nor their history.
+                    Prefetch("members", queryset=_with_details(_persons_visible(actor), actor)),
+                    Prefetch("changes", queryset=_changes_visible(actor)),
                 )
                 .filter(condition)
                 .first()
             )
         if household is None:
             audit_record(actor=actor, action=AuditAction.HOUSEHOLD_VIEW,
-                         target_type="household", target_ids=[str(ref)[:64]],
+                         target_type="household", target_ids=_denied_targets(Household, ref),
                          outcome=Outcome.DENIED)
         else:
             audit_record(actor=actor, action=AuditAction.HOUSEHOLD_VIEW,
                          target_type="household",
-                         target_ids=[household.id, *(m.id for m in household.members.all())])
+                         target_ids=[household.id, *(m.id for m in household.members.all())],
+                         site=household.registered_at.slug)
     if household is None:
         raise NotFound(_("No such household."))
     return household
@@ -206,7 +247,7 @@ def _check_filters(actor: Actor, filters: RecordFilters) -> None:
         raise ValidationFailed.single("arrived_to", _("is before the start date"))
 
 
-def _paginate(items: QuerySet[T], page: int, per_page: int) -> Page[T]:
+def _paginate(items: QuerySet[M], page: int, per_page: int) -> Page[M]:
     per_page = max(1, min(per_page, MAX_PER_PAGE))
     paginator = Paginator(items, per_page)
     total = paginator.count
@@ -257,20 +298,20 @@ def household_list(
         member &= Q(vulnerabilities__code=filters.vulnerability)
     if filters.status:
         member &= Q(status=filters.status)
-    code = parse_code(filters.query) if filters.query else None
-    if code:  # the code on a household's paper or on any member's
-        households = households.filter(
-            Q(code=code) | Exists(Person.objects.filter(code=code, household=OuterRef("pk")))
-        )
-    elif filters.query:
-        member &= _name_or_code(filters.query)
+    if filters.query:  # the code on the household's paper, or a member's code or name
+        by_member = Exists(_persons_visible(actor).filter(
+            member & _name_or_code(filters.query), household=OuterRef("pk")))
+        code = parse_code(filters.query)
+        households = households.filter(Q(code=code) | by_member if code else by_member)
     if member != Q():
         households = households.filter(
-            Exists(Person.objects.filter(member, household=OuterRef("pk")))
+            Exists(_persons_visible(actor).filter(member, household=OuterRef("pk")))
         )
     households = (
         households.select_related("registered_at")
-        .prefetch_related(Prefetch("members", queryset=Person.objects.order_by("position")))
+        .prefetch_related(
+            Prefetch("members", queryset=_persons_visible(actor).order_by("position"))
+        )
         .order_by("-created_at", "-id")
     )
     with transaction.atomic():
@@ -285,14 +326,15 @@ def household_list(
 
 
 def _name_or_code(query: str) -> Q:
-    code = parse_code(query)
-    if code:
-        return Q(code=code)
+    # A twelve-letter name can pass as a code (HOVHANNISYAN reads as twelve symbols, and
+    # one in 32 has a matching check symbol), so a query that parses as a code is also
+    # looked up as a name.
     condition = Q()
     for word in query.split()[:4]:
-        condition &= (Q(given_name__istartswith=word) | Q(family_name__istartswith=word)
-                      | Q(patronymic__istartswith=word))
-    return condition
+        condition &= (starts_with("given_name", word) | starts_with("family_name", word)
+                      | starts_with("patronymic", word))
+    code = parse_code(query)
+    return Q(code=code) | condition if code else condition
 
 
 @dataclass(frozen=True)
@@ -318,3 +360,25 @@ def site_figures(*, actor: Actor, today: dt.date) -> list[SiteFigures]:
             arrivals_today=arrivals.filter(arrived_at__date=today).count(),
         ))
     return figures
+
+
+def arrival_list(
+    *, actor: Actor, filters: RecordFilters, page: int = 1, per_page: int = PER_PAGE
+) -> Page[Arrival]:
+    """Return one page of arrivals at the sites the actor may see, newest first; audit them."""
+    _require_records(actor, AuditAction.ARRIVAL_LIST, "person")
+    _check_filters(actor, filters)
+    arrivals = Arrival.objects.select_related("site", "recorded_by")
+    scope = actor.record_site_ids
+    if scope is not None:
+        arrivals = arrivals.filter(site_id__in=scope)
+    condition = _arrival_conditions(actor, filters)
+    if condition is not None:
+        arrivals = arrivals.filter(condition)
+    arrivals = arrivals.order_by("-arrived_at", "-id")
+    with transaction.atomic():
+        result = _paginate(arrivals, page, per_page)
+        audit_record(actor=actor, action=AuditAction.ARRIVAL_LIST, target_type="person",
+                     target_ids=sorted({str(a.person_id) for a in result.items}),
+                     site=filters.site)
+    return result

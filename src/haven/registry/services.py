@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from haven.audit.models import AuditAction
@@ -20,6 +21,7 @@ from haven.core import clock
 from haven.core.errors import NotFound, ValidationFailed
 from haven.core.ids import new_code
 from haven.core.names import NameProblem, clean_name
+from haven.core.names.cleaning import clean_text
 from haven.registry.birth_dates import (
     UNKNOWN,
     BirthDate,
@@ -52,6 +54,7 @@ if TYPE_CHECKING:
 MAX_MEMBERS = 50
 MAX_DOCUMENT_NUMBER = 50
 MAX_PLACE = 100
+MAX_SITE_TEXT = 120
 _CODE_ATTEMPTS = 3
 
 
@@ -115,30 +118,25 @@ def _choice(errors: _Errors, key: str, value: str, choices: Any, *, required: bo
     return value
 
 
-def _clean_member(
-    errors: _Errors, prefix: str, member: MemberInput, *, today: dt.date
-) -> _CleanMember:
-    names: dict[str, tuple[str, str]] = {}
-    for name_field, required in (("given_name", True), ("family_name", True),
-                                 ("patronymic", False)):
-        try:
-            names[name_field] = clean_name(getattr(member, name_field) or "", required=required)
-        except NameProblem as problem:
-            errors.add(f"{prefix}.{name_field}", str(problem))
-            names[name_field] = ("", "")
-    birth: BirthDate = UNKNOWN
+def _clean_birth(errors: _Errors, prefix: str, member: MemberInput, *,
+                 today: dt.date) -> BirthDate:
     if member.birth_date and member.estimated_age is not None:
         errors.add(f"{prefix}.birth_date", _("give a birth date or an estimated age, not both"))
-    elif member.estimated_age is not None:
+        return UNKNOWN
+    if member.estimated_age is not None:
         try:
-            birth = birth_date_from_age(member.estimated_age, today=today)
+            return birth_date_from_age(member.estimated_age, today=today)
         except BirthDateProblem as problem:
             errors.add(f"{prefix}.estimated_age", str(problem))
-    else:
-        try:
-            birth = parse_birth_date(member.birth_date or "", today=today)
-        except BirthDateProblem as problem:
-            errors.add(f"{prefix}.birth_date", str(problem))
+            return UNKNOWN
+    try:
+        return parse_birth_date(member.birth_date or "", today=today)
+    except BirthDateProblem as problem:
+        errors.add(f"{prefix}.birth_date", str(problem))
+        return UNKNOWN
+
+
+def _clean_document(errors: _Errors, prefix: str, member: MemberInput) -> tuple[str, str]:
     document_type = _choice(errors, f"{prefix}.document_type",
                             member.document_type or DocumentType.NONE, DocumentType,
                             required=False) or DocumentType.NONE
@@ -150,13 +148,33 @@ def _clean_member(
         errors.add(f"{prefix}.document_number", _("may hold letters, digits, spaces, - / . only"))
     elif document_number and document_type == DocumentType.NONE:
         errors.add(f"{prefix}.document_type", _("choose the type of the document"))
+    return document_type, document_number
+
+
+def _clean_vulnerabilities(errors: _Errors, prefix: str, codes: Sequence[str]) -> list[str]:
     vulnerabilities: list[str] = []
-    for code in member.vulnerabilities or ():
+    for code in codes or ():
         if code not in Vulnerability.values:
             errors.add(f"{prefix}.vulnerabilities",
                        _("unknown vulnerability %(code)r") % {"code": str(code)[:40]})
         elif code not in vulnerabilities:
             vulnerabilities.append(code)
+    return vulnerabilities
+
+
+def _clean_member(
+    errors: _Errors, prefix: str, member: MemberInput, *, today: dt.date
+) -> _CleanMember:
+    names: dict[str, tuple[str, str]] = {}
+    for name_field, required in (("given_name", True), ("family_name", True),
+                                 ("patronymic", False)):
+        try:
+            names[name_field] = clean_name(getattr(member, name_field) or "", required=required)
+        except NameProblem as problem:
+            errors.add(f"{prefix}.{name_field}", str(problem))
+            names[name_field] = ("", "")
+    birth = _clean_birth(errors, prefix, member, today=today)
+    document_type, document_number = _clean_document(errors, prefix, member)
     return _CleanMember(
         names=names,
         sex=_choice(errors, f"{prefix}.sex", member.sex, Sex, required=True),
@@ -165,7 +183,7 @@ def _clean_member(
                              Relationship, required=True),
         document_type=document_type,
         document_number=document_number,
-        vulnerabilities=vulnerabilities,
+        vulnerabilities=_clean_vulnerabilities(errors, prefix, member.vulnerabilities),
     )
 
 
@@ -186,7 +204,8 @@ def _clean_household(
     elif not actor.may_act_for_site(site.id):
         errors.add("site", _("you do not act for this site"))
     try:
-        place, _script = clean_name(household.place_of_origin or "", required=False)
+        place = clean_text(household.place_of_origin or "", required=False,
+                           max_length=MAX_PLACE)
     except NameProblem as problem:
         errors.add("place_of_origin", str(problem))
         place = ""
@@ -229,7 +248,10 @@ def household_register(
     """
     actor.require("register")
     now = clock.now()
-    site, contact, members = _clean_household(actor, household, today=now.date())
+    # "Today" is the date where the clerk stands: a baby born at 01:00 in Yerevan is
+    # born today there, while in UTC it is still yesterday.
+    site, contact, members = _clean_household(actor, household,
+                                              today=timezone.localdate(now))
     for attempt in range(_CODE_ATTEMPTS):
         try:
             with transaction.atomic():
@@ -307,7 +329,8 @@ def arrival_record(
     elif not actor.may_act_for_site(site_obj.id):
         errors.add("site", _("you do not act for this site"))
     errors.raise_if_any()
-    assert target is not None and site_obj is not None  # noqa: S101
+    assert target is not None  # noqa: S101 - raise_if_any returned, so both were found
+    assert site_obj is not None  # noqa: S101
     now = clock.now()
     with transaction.atomic():
         arrival = Arrival.objects.create(person=target, site=site_obj,
@@ -334,20 +357,28 @@ class SiteInput:
     is_active: bool = True
 
 
+def _slug_taken(slug: str, existing: Site | None) -> bool:
+    others = Site.objects.filter(slug=slug)
+    if existing is not None:
+        others = others.exclude(pk=existing.pk)
+    return others.exists()
+
+
 def _clean_site(site: SiteInput, *, existing: Site | None) -> dict[str, Any]:
     errors = _Errors()
     slug = (site.slug or "").strip().lower()
     if not slug or not all(ch.isascii() and (ch.isalnum() or ch == "-") for ch in slug) \
             or len(slug) > 40:
         errors.add("slug", _("use 1-40 lower-case Latin letters, digits and hyphens"))
-    elif Site.objects.filter(slug=slug).exclude(pk=existing.pk if existing else None).exists():
+    elif _slug_taken(slug, existing):
         errors.add("slug", _("another site already has this short name"))
     kind = _choice(errors, "kind", site.kind, SiteKind, required=True)
     values: dict[str, Any] = {"slug": slug, "kind": kind}
     for name_field, required in (("name_en", True), ("name_hy", False), ("name_ru", False),
                                  ("settlement", True), ("province", True)):
         try:
-            values[name_field] = clean_name(getattr(site, name_field) or "", required=required)[0]
+            values[name_field] = clean_text(getattr(site, name_field) or "", required=required,
+                                            max_length=MAX_SITE_TEXT)
         except NameProblem as problem:
             errors.add(name_field, str(problem))
     if site.capacity is not None and not 0 <= site.capacity <= 1_000_000:
@@ -393,8 +424,8 @@ def household_update(*, actor: Actor, ref: str, changes: dict[str, Any]) -> Hous
     values: dict[str, Any] = {}
     if "place_of_origin" in changes:
         try:
-            values["place_of_origin"] = clean_name(changes["place_of_origin"] or "",
-                                                   required=False)[0]
+            values["place_of_origin"] = clean_text(changes["place_of_origin"] or "",
+                                                   required=False, max_length=MAX_PLACE)
         except NameProblem as problem:
             errors.add("place_of_origin", str(problem))
     if "phone" in changes:
@@ -403,7 +434,8 @@ def household_update(*, actor: Actor, ref: str, changes: dict[str, Any]) -> Hous
         except PhoneProblem as problem:
             errors.add("phone", str(problem))
     if "size" in changes:
-        members = household.members.count()
+        # All members, including any the actor does not see (a relative at another site).
+        members = Person.objects.filter(household=household).count()
         size = changes["size"]
         if size is None or not members <= size <= 99:
             errors.add("size", _("must be between the number of members listed (%(n)d) and 99")
@@ -447,8 +479,15 @@ def person_update(*, actor: Actor, ref: str, changes: dict[str, Any]) -> Person:
     for key, value in changes.items():
         if key != "status":
             setattr(current, key, value if value is not None else "")
-    clean = _clean_member(errors, "person", current, today=clock.today())
+    if "birth_date" not in changes:
+        # The stored date stands as it is; only a new date is checked against today.
+        current.birth_date = ""
+    clean = _clean_member(errors, "person", current, today=timezone.localdate(clock.now()))
     errors.errors = {k.removeprefix("person."): v for k, v in errors.errors.items()}
+    if (changes.get("relationship") == Relationship.HEAD != person.relationship
+            and Person.objects.filter(household_id=person.household_id,
+                                      relationship=Relationship.HEAD).exists()):
+        errors.add("relationship", _("the household already has a head; change theirs first"))
     errors.raise_if_any()
     values: dict[str, Any] = {}
     for name_field, (value, script) in clean.names.items():
@@ -498,4 +537,4 @@ def _apply_changes(
         RecordChange.objects.create(household=household, person=person, at=now,
                                     changed_by=actor.user, action="updated", changes=history)
         audit_record(actor=actor, action=action, target_type=type(record).__name__.lower(),
-                     target_ids=[record.id])
+                     target_ids=[record.id], site=household.registered_at.slug)

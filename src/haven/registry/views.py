@@ -150,8 +150,8 @@ def household_detail(request: HttpRequest, ref: str) -> HttpResponse:
 def person_detail(request: HttpRequest, ref: str) -> HttpResponse:
     actor = actor_from_request(request, "web")
     person = selectors.person_get(actor=actor, ref=ref)
-    history = [records.change_record(c, actor=actor)
-               for c in person.changes.select_related("changed_by", "person")]
+    history = records.history_records(person.changes.select_related("changed_by", "person"),
+                                      actor=actor)
     return render(request, "registry/person_detail.html", {
         "person": records.person_record(person, actor=actor), "history": history,
         "medical": actor.policy.medical_fields,

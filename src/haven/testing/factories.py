@@ -7,9 +7,11 @@ the same path as every channel.
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.test import Client
 
 from haven.accounts.access import Actor
@@ -20,6 +22,11 @@ from haven.registry.services import HouseholdInput, MemberInput, household_regis
 
 PASSWORD = "correct-horse-battery"  # noqa: S105 - test credential
 
+
+@pytest.fixture(scope="session", autouse=True)
+def _static_root() -> None:
+    """Create STATIC_ROOT, so WhiteNoise does not warn (an error here) on every client."""
+    Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
 
 
 def site_spec(slug: str, kind: str = "reception_hub") -> dict[str, Any]:

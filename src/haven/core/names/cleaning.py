@@ -3,20 +3,28 @@
 from __future__ import annotations
 
 import unicodedata
-from dataclasses import dataclass
 
 from haven.core.names.script import Script, detect_script
 
 MAX_NAME_LENGTH = 100
 # Apostrophes and hyphens appear in real names (Ter-Petrosyan, O'Hara); dots in initials.
 _PUNCTUATION_ALLOWED = set(" -'’.`")
+# Letters and marks that draw nothing (Unicode's Default_Ignorable_Code_Point outside the
+# Cf category): "Anahit" followed by one of them looks like "Anahit" but is not equal to it.
+_INVISIBLE = frozenset(
+    [0x034F, 0x115F, 0x1160, 0x17B4, 0x17B5, 0x3164, 0xFFA0,
+     *range(0x180B, 0x1810), *range(0xFE00, 0xFE10), *range(0xE0100, 0xE01F0)]
+)
+# Vowel signs and viramas of Indic and other scripts are marks that belong in names.
+_MARKS = frozenset({"Mn", "Mc"})
 
 
-@dataclass(frozen=True)
-class NameProblem(Exception):
+class NameProblem(ValueError):  # noqa: N818 - a problem with the input, not a program error
     """A name part that cannot be stored; `message` says why, in words a clerk understands."""
 
-    message: str
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
 
     def __str__(self) -> str:
         return self.message
@@ -29,18 +37,7 @@ def clean_name(raw: str, *, required: bool) -> tuple[str, Script]:
     invisible formatting characters (bidirectional overrides, zero-width spaces and
     joiners, which can disguise one name as another), or symbols that are not letters.
     """
-    if not isinstance(raw, str):
-        raise NameProblem("must be text")
-    for ch in raw:
-        category = unicodedata.category(ch)
-        if category == "Cc" and ch not in "\t\n\r":
-            raise NameProblem(f"contains a control character (U+{ord(ch):04X})")
-        if category == "Cf":
-            raise NameProblem(
-                f"contains an invisible formatting character (U+{ord(ch):04X}, "
-                f"{unicodedata.name(ch, 'unnamed')})"
-            )
-    name = " ".join(unicodedata.normalize("NFC", raw).split())
+    name = _visible_nfc(raw)
     if not name:
         if required:
             raise NameProblem("is required")
@@ -48,8 +45,42 @@ def clean_name(raw: str, *, required: bool) -> tuple[str, Script]:
     if len(name) > MAX_NAME_LENGTH:
         raise NameProblem(f"is longer than {MAX_NAME_LENGTH} characters")
     for ch in name:
-        if not (ch.isalpha() or unicodedata.category(ch) == "Mn" or ch in _PUNCTUATION_ALLOWED):
+        if not (ch.isalpha() or unicodedata.category(ch) in _MARKS
+                or ch in _PUNCTUATION_ALLOWED):
             raise NameProblem(f"contains a character that is not part of a name ({ch!r})")
     if not any(ch.isalpha() for ch in name):
         raise NameProblem("contains no letters")
     return name, detect_script(name)
+
+
+def clean_text(raw: str, *, required: bool, max_length: int) -> str:
+    """Return a short label (a place, a site's name) in NFC with runs of spaces collapsed.
+
+    Digits and punctuation are allowed ("School No. 45", "Shosh, Askeran"); control and
+    invisible formatting characters are refused as in names.
+    """
+    text = _visible_nfc(raw)
+    if not text and required:
+        raise NameProblem("is required")
+    if len(text) > max_length:
+        raise NameProblem(f"is longer than {max_length} characters")
+    for ch in text:
+        if unicodedata.category(ch)[0] not in "LMNPZS":
+            raise NameProblem(f"contains a character that is not text ({ch!r})")
+    return text
+
+
+def _visible_nfc(raw: str) -> str:
+    """Return `raw` in NFC with whitespace collapsed; refuse control and invisible characters."""
+    if not isinstance(raw, str):
+        raise NameProblem("must be text")
+    for ch in raw:
+        category = unicodedata.category(ch)
+        if category == "Cc" and ch not in "\t\n\r":
+            raise NameProblem(f"contains a control character (U+{ord(ch):04X})")
+        if category == "Cf" or ord(ch) in _INVISIBLE:
+            raise NameProblem(
+                f"contains an invisible formatting character (U+{ord(ch):04X}, "
+                f"{unicodedata.name(ch, 'unnamed')})"
+            )
+    return " ".join(unicodedata.normalize("NFC", raw).split())
