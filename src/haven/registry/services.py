@@ -6,6 +6,7 @@ Every channel (web form, API, ODK, import, scenario replay) registers through
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -79,6 +80,7 @@ class HouseholdInput:
     place_of_origin: str = ""
     phone: str = ""
     size: int | None = None
+    arrived_at: dt.datetime | None = None  # when they arrived, if not now (replays, ODK)
 
 
 @dataclass
@@ -195,10 +197,13 @@ def _member_identity(member: _CleanMember) -> tuple[object, ...]:
 
 
 def _clean_household(
-    actor: Actor, household: HouseholdInput, *, today: dt.date
-) -> tuple[Site, dict[str, str], list[_CleanMember]]:
+    actor: Actor, household: HouseholdInput, *, today: dt.date, sites: dict[str, Site | None]
+) -> _ValidHousehold:
     errors = _Errors()
-    site = site_by_slug(household.site or "")
+    slug = (household.site or "").strip().lower()
+    if slug not in sites:
+        sites[slug] = site_by_slug(slug)
+    site = sites[slug]
     if site is None or not site.is_active:
         errors.add("site", _("unknown site %(site)r") % {"site": (household.site or "")[:40]})
     elif not actor.may_act_for_site(site.id):
@@ -235,7 +240,29 @@ def _clean_household(
         seen.setdefault(identity, i)
     errors.raise_if_any()
     assert site is not None  # noqa: S101 - raise_if_any returned, so the site was found
-    return site, {"place_of_origin": place, "phone": phone, "phone_e164": phone_e164}, clean
+    return _ValidHousehold(
+        site=site, contact={"place_of_origin": place, "phone": phone, "phone_e164": phone_e164},
+        members=clean, size=household.size, arrived_at=household.arrived_at,
+    )
+
+
+@dataclass(frozen=True)
+class _ValidHousehold:
+    """A household that passed every check, ready to store."""
+
+    site: Site
+    contact: dict[str, str]
+    members: list[_CleanMember]
+    size: int | None
+    arrived_at: dt.datetime | None
+
+
+@dataclass
+class BatchOutcome:
+    """What became of each household of a batch, in input order."""
+
+    households: list[Household | None]  # None where the household was refused
+    errors: dict[int, dict[str, list[str]]]  # input index -> {field: [messages]}
 
 
 def household_register(
@@ -246,68 +273,104 @@ def household_register(
     Raise ValidationFailed naming every wrong field (``members[2].birth_date``);
     nothing is stored unless everything is valid.
     """
+    if arrived_at is not None:
+        household = dataclasses.replace(household, arrived_at=arrived_at)
+    outcome = households_register(actor=actor, households=[household])
+    if outcome.errors:
+        raise ValidationFailed(outcome.errors[0])
+    stored = outcome.households[0]
+    assert stored is not None  # noqa: S101 - no errors, so it was stored
+    return stored
+
+
+def households_register(
+    *, actor: Actor, households: Sequence[HouseholdInput]
+) -> BatchOutcome:
+    """Register many households in one transaction: every valid one, each whole.
+
+    Imports, ODK batches and scenario replays go through here; a refused household is
+    reported by its index and stores nothing, and does not stop the others. Each
+    household's arrival time is its `arrived_at`, or now.
+    """
     actor.require("register")
     now = clock.now()
     # "Today" is the date where the clerk stands: a baby born at 01:00 in Yerevan is
     # born today there, while in UTC it is still yesterday.
-    site, contact, members = _clean_household(actor, household,
-                                              today=timezone.localdate(now))
-    for attempt in range(_CODE_ATTEMPTS):
+    today = timezone.localdate(now)
+    sites: dict[str, Site | None] = {}
+    valid: list[tuple[int, _ValidHousehold]] = []
+    errors: dict[int, dict[str, list[str]]] = {}
+    for index, household in enumerate(households):
         try:
-            with transaction.atomic():
-                return _store_household(actor, site, contact, members, household.size,
-                                        now=now, arrived_at=arrived_at or now)
-        except IntegrityError:
-            # Two offline-minted codes met: 55 random bits make this vanishingly rare.
-            if attempt == _CODE_ATTEMPTS - 1:
-                raise
-    raise AssertionError("unreachable")
+            valid.append((index, _clean_household(actor, household, today=today, sites=sites)))
+        except ValidationFailed as exc:
+            errors[index] = exc.errors
+    result: list[Household | None] = [None] * len(households)
+    if valid:
+        for attempt in range(_CODE_ATTEMPTS):
+            try:
+                with transaction.atomic():
+                    stored = _store_households(actor, [v for _, v in valid], now=now)
+                break
+            except IntegrityError:
+                # Two offline-minted codes met: 55 random bits make this vanishingly rare.
+                if attempt == _CODE_ATTEMPTS - 1:
+                    raise
+        for (index, _valid), created in zip(valid, stored, strict=True):
+            result[index] = created
+    return BatchOutcome(households=result, errors=errors)
 
 
-def _store_household(
-    actor: Actor,
-    site: Site,
-    contact: dict[str, str],
-    members: list[_CleanMember],
-    size: int | None,
-    *,
-    now: dt.datetime,
-    arrived_at: dt.datetime,
-) -> Household:
-    household = Household.objects.create(
-        code=new_code(), registered_at=site, size=size or len(members),
-        created_at=now, updated_at=now, created_by=actor.user, channel=actor.channel,
-        **contact,
-    )
-    persons = [
-        Person(
-            code=new_code(), household=household, position=i,
-            given_name=m.names["given_name"][0], given_name_script=m.names["given_name"][1],
-            family_name=m.names["family_name"][0], family_name_script=m.names["family_name"][1],
-            patronymic=m.names["patronymic"][0], patronymic_script=m.names["patronymic"][1],
-            sex=m.sex, birth_year=m.birth.year, birth_month=m.birth.month, birth_day=m.birth.day,
-            birth_date_precision=m.birth.precision, relationship=m.relationship,
-            document_type=m.document_type, document_number=m.document_number,
-            created_at=now, updated_at=now,
+def _store_households(
+    actor: Actor, valid: list[_ValidHousehold], *, now: dt.datetime
+) -> list[Household]:
+    households: list[Household] = []
+    persons: list[Person] = []
+    vulnerabilities: list[PersonVulnerability] = []
+    arrivals: list[Arrival] = []
+    changes: list[RecordChange] = []
+    targets_by_site: dict[str, list[object]] = {}
+    for item in valid:
+        household = Household(
+            code=new_code(), registered_at=item.site, size=item.size or len(item.members),
+            created_at=now, updated_at=now, created_by=actor.user, channel=actor.channel,
+            **item.contact,
         )
-        for i, m in enumerate(members)
-    ]
+        households.append(household)
+        targets = targets_by_site.setdefault(item.site.slug, [])
+        targets.append(household.id)
+        for position, m in enumerate(item.members):
+            person = Person(
+                code=new_code(), household=household, position=position,
+                given_name=m.names["given_name"][0],
+                given_name_script=m.names["given_name"][1],
+                family_name=m.names["family_name"][0],
+                family_name_script=m.names["family_name"][1],
+                patronymic=m.names["patronymic"][0],
+                patronymic_script=m.names["patronymic"][1],
+                sex=m.sex, birth_year=m.birth.year, birth_month=m.birth.month,
+                birth_day=m.birth.day, birth_date_precision=m.birth.precision,
+                relationship=m.relationship, document_type=m.document_type,
+                document_number=m.document_number, created_at=now, updated_at=now,
+            )
+            persons.append(person)
+            targets.append(person.id)
+            vulnerabilities.extend(PersonVulnerability(person=person, code=code)
+                                   for code in m.vulnerabilities)
+            arrivals.append(Arrival(person=person, site=item.site,
+                                    arrived_at=item.arrived_at or now,
+                                    recorded_by=actor.user, channel=actor.channel))
+        changes.append(RecordChange(household=household, at=now, changed_by=actor.user,
+                                    action="created", changes={"site": [None, item.site.slug]}))
+    Household.objects.bulk_create(households)
     Person.objects.bulk_create(persons)
-    PersonVulnerability.objects.bulk_create(
-        PersonVulnerability(person=p, code=code)
-        for p, m in zip(persons, members, strict=True)
-        for code in m.vulnerabilities
-    )
-    Arrival.objects.bulk_create(
-        Arrival(person=p, site=site, arrived_at=arrived_at, recorded_by=actor.user,
-                channel=actor.channel)
-        for p in persons
-    )
-    RecordChange.objects.create(household=household, at=now, changed_by=actor.user,
-                                action="created", changes={"site": [None, site.slug]})
-    audit_record(actor=actor, action=AuditAction.HOUSEHOLD_CREATE, target_type="household",
-                 target_ids=[household.id, *(p.id for p in persons)], site=site.slug)
-    return household
+    PersonVulnerability.objects.bulk_create(vulnerabilities)
+    Arrival.objects.bulk_create(arrivals)
+    RecordChange.objects.bulk_create(changes)
+    for slug, targets in targets_by_site.items():
+        audit_record(actor=actor, action=AuditAction.HOUSEHOLD_CREATE, target_type="household",
+                     target_ids=targets, site=slug)
+    return households
 
 
 def arrival_record(
