@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "haven.accounts",
     "haven.audit",
     "haven.registry",
+    "haven.intake",
 ]
 
 MIDDLEWARE = [
