@@ -11,6 +11,9 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from haven.config.api import api
+from haven.core import clock
+from haven.intake.models import ImportJob
+from haven.registry.models import Site
 from haven.testing.factories import ApiClient, member
 
 ROLES = ["administrator", "coordinator", "registrar", "tracing_officer", "protection_officer",
@@ -46,7 +49,7 @@ def page_routes() -> set[str]:
         for pattern in patterns:
             route = prefix + str(pattern.pattern)
             if isinstance(pattern, URLResolver):
-                if not route.startswith(("api/", "i18n/")):
+                if not route.startswith(("api/", "i18n/", "openrosa/")):
                     walk(pattern.url_patterns, route)
             elif isinstance(pattern, URLPattern):
                 found.add("/" + route)
@@ -81,6 +84,10 @@ def records(users, make_household) -> dict[str, dict[str, str]]:
                      "person": household.members.get().code}
     border = make_household(site="kornidzor", members=[member(given_name="Tigran")])
     out["border_person"] = {"person": border.members.get().code}
+    for site in ("goris", "vayk"):  # a finished file import at each site, for /imports/{job}/
+        out[site]["job"] = str(ImportJob.objects.create(
+            file_name="households.csv", file_digest="0" * 64, site=Site.objects.get(slug=site),
+            created_by=users["coordinator"], created_at=clock.now(), status="done").pk)
     return out
 
 

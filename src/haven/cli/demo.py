@@ -11,15 +11,29 @@ from haven.cli.main import cli, django_command
 
 
 @cli.command()
+@click.option("--scenario", metavar="NAME", default=None,
+              help="Instead of the demo households, replay a scenario (see `haven scenario "
+                   "list`), e.g. karabakh-2023.")
+@click.option("--scale", type=click.FloatRange(0, 10, min_open=True), default=1.0,
+              show_default=True, help="With --scenario: the share of its people to replay.")
 @django_command
-def demo() -> None:
+def demo(scenario: str | None, scale: float) -> None:
     """Load the demo sites (Kornidzor, Goris, Vayk), users and households.
 
     Running it again changes nothing. Every demo user's password is printed below;
     never load the demo into a deployment that holds real people's data.
     """
+    from haven.core.errors import Conflict
     from haven.registry.demo import DEMO_PASSWORD, USERS, demo_load
 
+    if scenario:
+        from haven.cli.scenario import replay_with_progress
+
+        try:  # the replay's households take the place of the demo's own
+            replay_with_progress(name=scenario, scale=scale, seed=None,
+                                 clerk_password=DEMO_PASSWORD)
+        except Conflict as exc:
+            click.echo(f"The scenario was not replayed: {exc.message}.")
     summary = demo_load()
     click.echo(f"Demo loaded: {summary.sites_created} sites, {summary.users_created} users, "
                f"{summary.households_created} households created "

@@ -36,7 +36,17 @@ def serve(host: str, port: int, workers: int) -> None:
     connection.close()  # each worker opens its own connection after the fork
     call_command("collectstatic", interactive=False, verbosity=0)
     # Import after collectstatic: WhiteNoise indexes the static folder when the app loads.
+    from gunicorn.glogging import Logger
+
     from haven.config.wsgi import application
+    from haven.core.redaction import redact
+
+    class RedactingLogger(Logger):
+        """Gunicorn's access log, without device tokens from ODK URLs."""
+
+        def atoms(self, resp: Any, req: Any, environ: Any, request_time: Any) -> dict[str, Any]:
+            found: dict[str, Any] = super().atoms(resp, req, environ, request_time)
+            return {k: redact(v) if isinstance(v, str) else v for k, v in found.items()}
 
     class Gunicorn(BaseApplication):
         def load_config(self) -> None:
@@ -48,6 +58,7 @@ def serve(host: str, port: int, workers: int) -> None:
                 "timeout": 60,
                 "graceful_timeout": 10,
                 "forwarded_allow_ips": "127.0.0.1",
+                "logger_class": RedactingLogger,
             }
             for key, value in options.items():
                 self.cfg.set(key, value)

@@ -25,6 +25,8 @@ urlpatterns = [
     path("sites/new/", site_views.site_edit, name="site-new"),
     path("sites/<slug:slug>/", site_views.site_edit, name="site-edit"),
     path("audit/", audit.audit_list, name="audit-list"),
+    path("imports/", include("haven.intake.importing.urls")),
     path("api/v1/", api.urls),
+    path("openrosa/", include("haven.intake.openrosa.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

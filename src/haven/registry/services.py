@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -20,7 +21,7 @@ from haven.audit.models import AuditAction
 from haven.audit.services import audit_record
 from haven.core import clock
 from haven.core.errors import NotFound, ValidationFailed
-from haven.core.ids import new_code
+from haven.core.ids import new_code, parse_code
 from haven.core.names import NameProblem, clean_name
 from haven.core.names.cleaning import clean_text
 from haven.registry.birth_dates import (
@@ -601,3 +602,90 @@ def _apply_changes(
                                     changed_by=actor.user, action="updated", changes=history)
         audit_record(actor=actor, action=action, target_type=type(record).__name__.lower(),
                      target_ids=[record.id], site=household.registered_at.slug)
+
+
+_PERSON_CHUNK = 500  # ids per IN (...) query: well under SQLite's bound-variable limit
+
+
+def _person_key(ref: object) -> uuid.UUID | str | None:
+    """Return a person reference as stored: a UUID, a canonical code, or None if neither."""
+    if isinstance(ref, uuid.UUID):
+        return ref
+    text = str(ref or "").strip()
+    try:
+        return uuid.UUID(text)
+    except ValueError:
+        return parse_code(text)
+
+
+def _persons_by_key(keys: list[uuid.UUID | str]) -> dict[uuid.UUID | str, tuple[Any, Any]]:
+    """Return {reference: (person id, household id)} for the references that name a person."""
+    ids = sorted({k for k in keys if isinstance(k, uuid.UUID)})
+    codes = sorted({k for k in keys if isinstance(k, str)})
+    found: dict[uuid.UUID | str, tuple[Any, Any]] = {}
+    for start in range(0, len(ids), _PERSON_CHUNK):
+        for pk, household_id in Person.objects.filter(
+                id__in=ids[start:start + _PERSON_CHUNK]).values_list("id", "household_id"):
+            found[pk] = (pk, household_id)
+    for start in range(0, len(codes), _PERSON_CHUNK):
+        for pk, code, household_id in Person.objects.filter(
+                code__in=codes[start:start + _PERSON_CHUNK]).values_list(
+                    "id", "code", "household_id"):
+            found[code] = (pk, household_id)
+    return found
+
+
+def arrivals_record(
+    *, actor: Actor,
+    arrivals: Sequence[tuple[str | uuid.UUID, str, dt.datetime | None]],
+) -> list[Arrival]:
+    """Record many arrivals of registered people at sites, in one transaction, all or nothing.
+
+    Each arrival is (person id or code, site slug, arrival time or None for now) and
+    follows `arrival_record`'s rules: the person may be registered at any site; the site
+    must exist, be active, and be one the actor acts for. Raise ValidationFailed naming
+    every wrong arrival by its index (``arrivals[3].site``); nothing is stored then.
+    Each arrival gets its history entry; the audit log gets one event per site.
+    """
+    actor.require("register")
+    if not arrivals:
+        return []
+    errors = _Errors()
+    keys = [_person_key(ref) for ref, _site, _at in arrivals]
+    persons = _persons_by_key([k for k in keys if k is not None])
+    sites: dict[str, Site | None] = {}
+    for index, ((_ref, given_slug, _at), key) in enumerate(zip(arrivals, keys, strict=True)):
+        if key is None or key not in persons:
+            errors.add(f"arrivals[{index}].person", _("no person has this id or code"))
+        slug = (given_slug or "").strip().lower()
+        if slug not in sites:
+            sites[slug] = site_by_slug(slug)
+        site = sites[slug]
+        if site is None or not site.is_active:
+            errors.add(f"arrivals[{index}].site",
+                       _("unknown site %(site)r") % {"site": slug[:40]})
+        elif not actor.may_act_for_site(site.id):
+            errors.add(f"arrivals[{index}].site", _("you do not act for this site"))
+    errors.raise_if_any()
+    now = clock.now()
+    rows: list[Arrival] = []
+    changes: list[RecordChange] = []
+    targets_by_site: dict[str, list[object]] = {}
+    for (_ref, slug, arrived_at), key in zip(arrivals, keys, strict=True):
+        assert key is not None  # noqa: S101 - raise_if_any returned, so every person was found
+        person_id, household_id = persons[key]
+        site = sites[(slug or "").strip().lower()]
+        assert site is not None  # noqa: S101 - and every site
+        rows.append(Arrival(person_id=person_id, site=site, arrived_at=arrived_at or now,
+                            recorded_by=actor.user, channel=actor.channel))
+        changes.append(RecordChange(household_id=household_id, person_id=person_id, at=now,
+                                    changed_by=actor.user, action="arrived",
+                                    changes={"site": [None, site.slug]}))
+        targets_by_site.setdefault(site.slug, []).append(person_id)
+    with transaction.atomic():
+        Arrival.objects.bulk_create(rows)
+        RecordChange.objects.bulk_create(changes)
+        for slug, targets in targets_by_site.items():
+            audit_record(actor=actor, action=AuditAction.ARRIVAL_CREATE, target_type="person",
+                         target_ids=targets, site=slug)
+    return rows

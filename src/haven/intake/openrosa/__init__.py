@@ -1,0 +1,1 @@
+"""ODK Collect, KoboCollect and Enketo: the OpenRosa form list, forms and submissions."""

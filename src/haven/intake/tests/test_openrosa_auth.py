@@ -1,0 +1,95 @@
+"""Device sign-in: HTTP Basic as ODK Collect sends it, and tokens in the server address."""
+
+from __future__ import annotations
+
+from django.test import Client
+
+from haven.accounts.models import ApiToken
+from haven.accounts.services import token_create
+from haven.audit.models import AuditAction, AuditEvent
+from haven.core import clock
+from haven.intake.tests.test_openrosa_recordings import Device, openrosa_message
+
+
+def test_no_credentials_asks_for_them_as_collect_needs(users):
+    """Collect prompts for a username and password only on 401 with a Basic challenge."""
+    response = Device().head("/submission")
+    assert response.status_code == 401
+    assert response["WWW-Authenticate"].startswith('Basic realm="Haven"')
+    assert response["X-OpenRosa-Version"] == "1.0"
+
+
+def test_a_wrong_password_is_refused_and_written_to_the_audit_log(users):
+    response = Device(username="registrar-goris", password="wrong-password").get("/formList")
+    assert response.status_code == 401
+    assert response["WWW-Authenticate"].startswith("Basic ")
+    assert openrosa_message(response) == ("error", "Wrong username or password.")
+    event = AuditEvent.objects.get(action=AuditAction.LOGIN_FAILED)
+    assert (event.username, event.channel, event.outcome) == ("registrar-goris", "odk", "denied")
+
+
+def test_garbled_basic_credentials_are_asked_for_again(users):
+    client = Client()
+    for header in ("Basic !!!", "Basic " + "bm9jb2xvbg==", "Bearer hvn_x"):  # "nocolon"
+        response = client.get("/openrosa/goris/formList", secure=True,
+                              headers={"X-OpenRosa-Version": "1.0", "Authorization": header})
+        assert response.status_code == 401, header
+
+
+def test_guessing_locks_the_user_out_with_an_openrosa_answer(users):
+    """django-axes counts device sign-ins like the login page; the answer stays OpenRosa."""
+    guesser = Device(username="registrar-goris", password="guess-guess")
+    statuses = [guesser.get("/formList").status_code for _ in range(6)]
+    assert statuses[:4] == [401] * 4
+    assert statuses[-1] == 429
+    locked = guesser.get("/formList")
+    assert locked["Content-Type"] == "text/xml; charset=utf-8"
+    assert "Too many failed sign-ins" in openrosa_message(locked)[1]
+    # Even the right password waits out the lockout.
+    assert Device(username="registrar-goris").get("/formList").status_code == 429
+
+
+def test_a_changed_password_stops_the_old_one_at_once(users):
+    device = Device(username="registrar-goris")
+    assert device.get("/formList").status_code == 200
+    assert device.get("/formList").status_code == 200  # remembered, not hashed again
+    user = users["registrar"]
+    user.set_password("a-new-long-password")
+    user.save(update_fields=["password"])
+    assert device.get("/formList").status_code == 401
+    assert Device(username="registrar-goris",
+                  password="a-new-long-password").get("/formList").status_code == 200
+
+
+def test_a_deactivated_user_is_refused_at_once(users):
+    device = Device(username="registrar-goris")
+    assert device.get("/formList").status_code == 200
+    users["registrar"].is_active = False
+    users["registrar"].save(update_fields=["is_active"])
+    assert device.get("/formList").status_code == 401
+
+
+def test_a_token_in_the_address_signs_the_device_in(users):
+    token = token_create(actor=None, username="registrar-goris", label="phone 7")
+    assert Device(token=token).get("/formList").status_code == 200
+    assert Device(token=token).head("/submission").status_code == 204
+    # The token's user, not whoever the Basic header names.
+    assert Device(token=token, site="vayk").get("/formList").status_code == 403
+
+
+def test_a_revoked_or_unknown_token_is_refused(users):
+    token = token_create(actor=None, username="registrar-goris")
+    ApiToken.objects.update(revoked_at=clock.now())
+    for candidate in (token, "hvn_unknown", "not-a-token"):
+        response = Device(token=candidate).get("/formList")
+        assert response.status_code == 403, candidate
+        assert "key" in openrosa_message(response)[1]
+        assert "WWW-Authenticate" not in response  # a password would not help
+
+
+def test_other_methods_are_refused(users):
+    client = Client()
+    response = client.put("/openrosa/goris/formList", secure=True,
+                          headers={"X-OpenRosa-Version": "1.0"})
+    assert response.status_code == 405
+    assert response["Allow"] == "GET, HEAD"
