@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from haven.audit.models import AuditAction, AuditEvent, AuditTarget, Outcome
 from haven.core import clock
+from haven.core.bulk import insert_rows
 
 if TYPE_CHECKING:
     from haven.accounts.access import Actor
@@ -46,5 +47,5 @@ def audit_record(
         client_address=actor.client_address if actor else client_address,
     )
     if ids:
-        AuditTarget.objects.bulk_create(AuditTarget(event=event, target_id=i) for i in ids)
+        insert_rows([AuditTarget(event=event, target_id=i) for i in ids])
     return event

@@ -51,3 +51,29 @@ class PermissionDenied(HavenError):  # noqa: N818 - the names of the hierarchy a
 class Conflict(HavenError):  # noqa: N818 - the names of the hierarchy above
     status = 409
     code = "conflict"
+
+
+class InputProblem(ValueError):  # noqa: N818 - a problem with the input, not a program error
+    """One field's value is wrong: a message template and its values, translatable later.
+
+    Pure modules (names, dates, phones) raise it without Django; the adapter that shows
+    it translates `template` (marked for extraction with a no-op `gettext_noop`) and
+    fills in `params`. `str()` gives the English text.
+    """
+
+    def __init__(self, template: str, **params: object) -> None:
+        self.template = template
+        self.params = params
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        return self.template % self.params if self.params else self.template
+
+    @property
+    def message(self) -> str:
+        return str(self)
+
+
+def gettext_noop(message: str) -> str:
+    """Mark `message` for the translation catalogs (makemessages looks for this name)."""
+    return message

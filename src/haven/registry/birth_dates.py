@@ -6,6 +6,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from haven.core.errors import InputProblem, gettext_noop
 from haven.registry.vocabulary import BirthDatePrecision
 
 OLDEST_AGE = 125
@@ -13,7 +14,7 @@ _ISO = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
 _DOTTED = re.compile(r"^(\d{1,2})[./](\d{1,2})[./](\d{4})$")  # 15.03.1948, as on Soviet papers
 
 
-class BirthDateProblem(ValueError):  # noqa: N818 - a problem with the input, not a program error
+class BirthDateProblem(InputProblem):
     """A birth date that cannot be stored; the message says why, for the clerk."""
 
 
@@ -51,17 +52,18 @@ def parse_birth_date(text: str, *, today: dt.date) -> BirthDate:
         month = int(match.group(2)) if match.group(2) else None
         day = int(match.group(3)) if match.group(3) else None
     else:
-        raise BirthDateProblem("use YYYY-MM-DD, YYYY-MM or YYYY")
+        raise BirthDateProblem(gettext_noop("use YYYY-MM-DD, YYYY-MM or YYYY"))
     # Checked before building a date: year 0 does not exist in Python's calendar.
     if today.year - year > OLDEST_AGE:
-        raise BirthDateProblem(f"is more than {OLDEST_AGE} years ago")
+        raise BirthDateProblem(gettext_noop("is more than %(n)d years ago"), n=OLDEST_AGE)
     if month is not None and not 1 <= month <= 12:
-        raise BirthDateProblem(f"month {month} does not exist")
+        raise BirthDateProblem(gettext_noop("month %(month)d does not exist"), month=month)
     if day is not None:
         try:
             earliest = dt.date(year, month or 1, day)
         except ValueError:
-            raise BirthDateProblem(f"{text} is not a date in the calendar") from None
+            raise BirthDateProblem(gettext_noop("%(date)s is not a date in the calendar"),
+                                   date=text) from None
         precision = BirthDatePrecision.DAY
     elif month is not None:
         earliest = dt.date(year, month, 1)
@@ -70,14 +72,14 @@ def parse_birth_date(text: str, *, today: dt.date) -> BirthDate:
         earliest = dt.date(year, 1, 1)
         precision = BirthDatePrecision.YEAR
     if earliest > today:
-        raise BirthDateProblem("is in the future")
+        raise BirthDateProblem(gettext_noop("is in the future"))
     return BirthDate(year=year, month=month, day=day, precision=precision)
 
 
 def birth_date_from_age(age: int, *, today: dt.date) -> BirthDate:
     """Return the birth year implied by an estimated age in whole years."""
     if not 0 <= age <= OLDEST_AGE:
-        raise BirthDateProblem(f"must be between 0 and {OLDEST_AGE}")
+        raise BirthDateProblem(gettext_noop("must be between 0 and %(n)d"), n=OLDEST_AGE)
     return BirthDate(year=today.year - age, precision=BirthDatePrecision.ESTIMATED)
 
 

@@ -6,13 +6,15 @@ import re
 
 import phonenumbers
 
+from haven.core.errors import InputProblem, gettext_noop
+
 # Most arrivals carry Armenian (+374) numbers; Karabakh numbers were +374 47 / 97.
 DEFAULT_REGION = "AM"
 _ALLOWED = re.compile(r"^[0-9+()\-. /]{5,32}$")
 
 
-class PhoneProblem(ValueError):  # noqa: N818 - a problem with the input, not a program error
-    pass
+class PhoneProblem(InputProblem):
+    """A phone number that cannot be stored; the message says why, for the clerk."""
 
 
 def clean_phone(raw: str) -> tuple[str, str]:
@@ -21,7 +23,7 @@ def clean_phone(raw: str) -> tuple[str, str]:
     if not phone:
         return "", ""
     if not _ALLOWED.match(phone) or sum(ch.isdigit() for ch in phone) < 5:
-        raise PhoneProblem("is not a phone number (digits, spaces, + - ( ) only)")
+        raise PhoneProblem(gettext_noop("is not a phone number (digits, spaces, + - ( ) only)"))
     try:
         parsed = phonenumbers.parse(phone, DEFAULT_REGION)
     except phonenumbers.NumberParseException:

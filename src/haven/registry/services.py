@@ -8,19 +8,21 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from haven.audit.models import AuditAction
 from haven.audit.services import audit_record
 from haven.core import clock
-from haven.core.errors import NotFound, ValidationFailed
+from haven.core.bulk import insert_rows
+from haven.core.errors import InputProblem, NotFound, ValidationFailed
 from haven.core.ids import new_code, parse_code
 from haven.core.names import NameProblem, clean_name
 from haven.core.names.cleaning import clean_text
@@ -109,13 +111,24 @@ class _Errors:
             raise ValidationFailed(self.errors)
 
 
+def problem_text(problem: InputProblem) -> str:
+    """Return the problem's message in the reader's language."""
+    return _(problem.template) % problem.params if problem.params else _(problem.template)
+
+
+@functools.cache
+def _codes(choices: type[models.TextChoices]) -> frozenset[str]:
+    # `.values` builds a new list on every access; imports check it millions of times.
+    return frozenset(choices.values)
+
+
 def _choice(errors: _Errors, key: str, value: str, choices: Any, *, required: bool) -> str:
     value = (value or "").strip()
     if not value:
         if required:
             errors.add(key, _("is required"))
         return ""
-    if value not in choices.values:
+    if value not in _codes(choices):
         errors.add(key, _("must be one of: %(choices)s") % {"choices": ", ".join(choices.values)})
         return ""
     return value
@@ -130,12 +143,12 @@ def _clean_birth(errors: _Errors, prefix: str, member: MemberInput, *,
         try:
             return birth_date_from_age(member.estimated_age, today=today)
         except BirthDateProblem as problem:
-            errors.add(f"{prefix}.estimated_age", str(problem))
+            errors.add(f"{prefix}.estimated_age", problem_text(problem))
             return UNKNOWN
     try:
         return parse_birth_date(member.birth_date or "", today=today)
     except BirthDateProblem as problem:
-        errors.add(f"{prefix}.birth_date", str(problem))
+        errors.add(f"{prefix}.birth_date", problem_text(problem))
         return UNKNOWN
 
 
@@ -174,7 +187,7 @@ def _clean_member(
         try:
             names[name_field] = clean_name(getattr(member, name_field) or "", required=required)
         except NameProblem as problem:
-            errors.add(f"{prefix}.{name_field}", str(problem))
+            errors.add(f"{prefix}.{name_field}", problem_text(problem))
             names[name_field] = ("", "")
     birth = _clean_birth(errors, prefix, member, today=today)
     document_type, document_number = _clean_document(errors, prefix, member)
@@ -213,12 +226,12 @@ def _clean_household(
         place = clean_text(household.place_of_origin or "", required=False,
                            max_length=MAX_PLACE)
     except NameProblem as problem:
-        errors.add("place_of_origin", str(problem))
+        errors.add("place_of_origin", problem_text(problem))
         place = ""
     try:
         phone, phone_e164 = clean_phone(household.phone or "")
     except PhoneProblem as problem:
-        errors.add("phone", str(problem))
+        errors.add("phone", problem_text(problem))
         phone, phone_e164 = "", ""
     members = household.members or []
     if not members:
@@ -363,11 +376,8 @@ def _store_households(
                                     recorded_by=actor.user, channel=actor.channel))
         changes.append(RecordChange(household=household, at=now, changed_by=actor.user,
                                     action="created", changes={"site": [None, item.site.slug]}))
-    Household.objects.bulk_create(households)
-    Person.objects.bulk_create(persons)
-    PersonVulnerability.objects.bulk_create(vulnerabilities)
-    Arrival.objects.bulk_create(arrivals)
-    RecordChange.objects.bulk_create(changes)
+    for rows in (households, persons, vulnerabilities, arrivals, changes):
+        insert_rows(rows)
     for slug, targets in targets_by_site.items():
         audit_record(actor=actor, action=AuditAction.HOUSEHOLD_CREATE, target_type="household",
                      target_ids=targets, site=slug)
@@ -444,7 +454,7 @@ def _clean_site(site: SiteInput, *, existing: Site | None) -> dict[str, Any]:
             values[name_field] = clean_text(getattr(site, name_field) or "", required=required,
                                             max_length=MAX_SITE_TEXT)
         except NameProblem as problem:
-            errors.add(name_field, str(problem))
+            errors.add(name_field, problem_text(problem))
     if site.capacity is not None and not 0 <= site.capacity <= 1_000_000:
         errors.add("capacity", _("must be between 0 and 1,000,000"))
     values["capacity"] = site.capacity
@@ -491,12 +501,12 @@ def household_update(*, actor: Actor, ref: str, changes: dict[str, Any]) -> Hous
             values["place_of_origin"] = clean_text(changes["place_of_origin"] or "",
                                                    required=False, max_length=MAX_PLACE)
         except NameProblem as problem:
-            errors.add("place_of_origin", str(problem))
+            errors.add("place_of_origin", problem_text(problem))
     if "phone" in changes:
         try:
             values["phone"], values["phone_e164"] = clean_phone(changes["phone"] or "")
         except PhoneProblem as problem:
-            errors.add("phone", str(problem))
+            errors.add("phone", problem_text(problem))
     if "size" in changes:
         # All members, including any the actor does not see (a relative at another site).
         members = Person.objects.filter(household=household).count()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import unicodedata
 
+from haven.core.errors import InputProblem, gettext_noop
 from haven.core.names.script import Script, detect_script
 
 MAX_NAME_LENGTH = 100
@@ -19,15 +20,8 @@ _INVISIBLE = frozenset(
 _MARKS = frozenset({"Mn", "Mc"})
 
 
-class NameProblem(ValueError):  # noqa: N818 - a problem with the input, not a program error
-    """A name part that cannot be stored; `message` says why, in words a clerk understands."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
-
-    def __str__(self) -> str:
-        return self.message
+class NameProblem(InputProblem):
+    """A name part that cannot be stored; the message says why, in words a clerk understands."""
 
 
 def clean_name(raw: str, *, required: bool) -> tuple[str, Script]:
@@ -40,16 +34,19 @@ def clean_name(raw: str, *, required: bool) -> tuple[str, Script]:
     name = _visible_nfc(raw)
     if not name:
         if required:
-            raise NameProblem("is required")
+            raise NameProblem(gettext_noop("is required"))
         return "", Script.NONE
     if len(name) > MAX_NAME_LENGTH:
-        raise NameProblem(f"is longer than {MAX_NAME_LENGTH} characters")
+        raise NameProblem(gettext_noop("is longer than %(n)d characters"), n=MAX_NAME_LENGTH)
     for ch in name:
         if not (ch.isalpha() or unicodedata.category(ch) in _MARKS
                 or ch in _PUNCTUATION_ALLOWED):
-            raise NameProblem(f"contains a character that is not part of a name ({ch!r})")
+            raise NameProblem(
+                gettext_noop("contains a character that is not part of a name (%(ch)s)"),
+                ch=repr(ch),
+            )
     if not any(ch.isalpha() for ch in name):
-        raise NameProblem("contains no letters")
+        raise NameProblem(gettext_noop("contains no letters"))
     return name, detect_script(name)
 
 
@@ -61,26 +58,28 @@ def clean_text(raw: str, *, required: bool, max_length: int) -> str:
     """
     text = _visible_nfc(raw)
     if not text and required:
-        raise NameProblem("is required")
+        raise NameProblem(gettext_noop("is required"))
     if len(text) > max_length:
-        raise NameProblem(f"is longer than {max_length} characters")
+        raise NameProblem(gettext_noop("is longer than %(n)d characters"), n=max_length)
     for ch in text:
         if unicodedata.category(ch)[0] not in "LMNPZS":
-            raise NameProblem(f"contains a character that is not text ({ch!r})")
+            raise NameProblem(gettext_noop("contains a character that is not text (%(ch)s)"),
+                              ch=repr(ch))
     return text
 
 
 def _visible_nfc(raw: str) -> str:
     """Return `raw` in NFC with whitespace collapsed; refuse control and invisible characters."""
     if not isinstance(raw, str):
-        raise NameProblem("must be text")
+        raise NameProblem(gettext_noop("must be text"))
     for ch in raw:
         category = unicodedata.category(ch)
         if category == "Cc" and ch not in "\t\n\r":
-            raise NameProblem(f"contains a control character (U+{ord(ch):04X})")
+            raise NameProblem(gettext_noop("contains a control character (U+%(code)04X)"),
+                              code=ord(ch))
         if category == "Cf" or ord(ch) in _INVISIBLE:
             raise NameProblem(
-                f"contains an invisible formatting character (U+{ord(ch):04X}, "
-                f"{unicodedata.name(ch, 'unnamed')})"
+                gettext_noop("contains an invisible formatting character (U+%(code)04X, %(name)s)"),
+                code=ord(ch), name=unicodedata.name(ch, "unnamed"),
             )
     return " ".join(unicodedata.normalize("NFC", raw).split())
