@@ -74,7 +74,10 @@ def _check_symbol(body: str) -> str:
 
 def new_code() -> str:
     """Return a fresh human code such as ``HVN-7K4Q-MX2P-RT3C``."""
-    body = "".join(secrets.choice(ALPHABET) for _ in range(_BODY))
+    # One draw of 55 bits, cut into eleven 5-bit symbols: the same uniform code as eleven
+    # separate draws, at a fraction of the cost when an import mints a million.
+    bits = secrets.randbits(5 * _BODY)
+    body = "".join(ALPHABET[(bits >> (5 * i)) & 31] for i in range(_BODY))
     return format_code(body + _check_symbol(body))
 
 

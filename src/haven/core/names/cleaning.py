@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 
 from haven.core.errors import InputProblem, gettext_noop
@@ -31,6 +32,15 @@ def clean_name(raw: str, *, required: bool) -> tuple[str, Script]:
     invisible formatting characters (bidirectional overrides, zero-width spaces and
     joiners, which can disguise one name as another), or symbols that are not letters.
     """
+    if not isinstance(raw, str):
+        raise NameProblem(gettext_noop("must be text"))
+    return _clean_name(raw, required=required)
+
+
+# Pure, and names repeat (a family shares its surname, a village its few given names);
+# a refusal raises and so is never cached.
+@functools.lru_cache(maxsize=65536)
+def _clean_name(raw: str, *, required: bool) -> tuple[str, Script]:
     name = _visible_nfc(raw)
     if not name:
         if required:

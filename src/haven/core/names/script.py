@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import functools
 import unicodedata
 
 
@@ -15,6 +16,7 @@ class Script(enum.StrEnum):
     NONE = "none"  # no letters at all (an empty patronymic)
 
 
+@functools.lru_cache(maxsize=8192)  # unicodedata.name is slow; letters repeat endlessly
 def letter_script(ch: str) -> Script | None:
     """Return the script of one letter, or None for a non-letter (space, hyphen, digit)."""
     if not ch.isalpha():

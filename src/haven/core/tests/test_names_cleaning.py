@@ -162,3 +162,18 @@ def test_clean_text_refuses_what_no_label_contains(typed, message):
     with pytest.raises(NameProblem) as refused:
         clean_text(typed, required=True, max_length=120)
     assert refused.value.message == message
+
+
+@pytest.mark.parametrize("value", [["Anahit"], {"name": "Anahit"}, 42, None])
+def test_a_value_that_is_not_text_is_refused_not_crashed_on(value):
+    """The cache behind clean_name must not turn a list into a TypeError."""
+    with pytest.raises(NameProblem, match="must be text"):
+        clean_name(value, required=True)
+
+
+def test_the_same_name_cleaned_twice_gives_the_same_answer():
+    assert clean_name("  Анаит  ", required=True) == clean_name("Анаит", required=True)
+    with pytest.raises(NameProblem):
+        clean_name("", required=True)
+    with pytest.raises(NameProblem):  # a refusal is never cached as an answer
+        clean_name("", required=True)
