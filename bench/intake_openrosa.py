@@ -29,7 +29,6 @@ import datetime as dt
 import http.client
 import math
 import os
-import platform
 import random
 import re
 import shutil
@@ -45,8 +44,9 @@ import uuid
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 from xml.etree import ElementTree
+
+from machine import machine, machine_busy_seconds  # bench/machine.py
 
 REPO = Path(__file__).resolve().parent.parent
 SITE = "goris"
@@ -483,35 +483,10 @@ def check_exactly_once(database: Path, before: set[str], samples: list[Sample]) 
 
 
 # --------------------------------------------------------------------------- report
-def _git(*args: str) -> str:
-    git = shutil.which("git")
-    if git is None:
-        return ""
-    done = subprocess.run([git, "-C", str(REPO), *args], capture_output=True, text=True,
-                          check=False)
-    return done.stdout.strip() if done.returncode == 0 else ""
 
 
-def machine() -> dict[str, Any]:
-    cpuinfo = Path("/proc/cpuinfo").read_text() if Path("/proc/cpuinfo").exists() else ""
-    cpu = next((line.split(":", 1)[1].strip() for line in cpuinfo.splitlines()
-                if line.startswith("model name")), platform.processor() or "unknown")
-    commit = _git("rev-parse", "--short=12", "HEAD") or "unknown"
-    if _git("status", "--porcelain", "--", "src"):
-        commit += "+uncommitted changes in src/"
-    return {"cpu": cpu, "cores": os.cpu_count(), "os": platform.platform(),
-            "python": platform.python_version(), "sqlite": sqlite3.sqlite_version,
-            "haven_commit": commit}
 
 
-def machine_busy_seconds() -> float:
-    """CPU seconds the whole machine has been busy since boot (Linux /proc/stat)."""
-    with contextlib.suppress(OSError):
-        first = Path("/proc/stat").read_text().split("\n", 1)[0].split()
-        if first and first[0] == "cpu":
-            ticks = [int(x) for x in first[1:9]]  # all but idle and iowait are busy
-            return (sum(ticks) - ticks[3] - ticks[4]) / os.sysconf("SC_CLK_TCK")
-    return 0.0
 
 
 def say(text: str) -> None:

@@ -23,7 +23,6 @@ import contextlib
 import datetime as dt
 import json
 import os
-import platform
 import resource
 import shutil
 import sqlite3
@@ -36,6 +35,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from machine import machine  # bench/machine.py
+
 REPO = Path(__file__).resolve().parent.parent
 SCENARIO = "karabakh-2023"
 TARGET_SECONDS = 600.0
@@ -45,33 +46,10 @@ TALLIES = {"2023-09-24": 1050, "2023-09-25": 6500, "2023-09-26": 28000,
            "2023-09-30": 100400, "2023-10-02": 100514, "2023-10-03": 100617}
 
 
-def _read(path: str) -> str:
-    try:
-        return Path(path).read_text()
-    except OSError:
-        return ""
 
 
-def _git(*args: str) -> str:
-    git = shutil.which("git")
-    if git is None:
-        return ""
-    done = subprocess.run([git, "-C", str(REPO), *args], capture_output=True, text=True,
-                          check=False)
-    return done.stdout.strip() if done.returncode == 0 else ""
 
 
-def machine() -> dict[str, Any]:
-    cpu = next((line.split(":", 1)[1].strip() for line in _read("/proc/cpuinfo").splitlines()
-                if line.startswith("model name")), platform.processor() or "unknown")
-    mem_kb = next((int(line.split()[1]) for line in _read("/proc/meminfo").splitlines()
-                   if line.startswith("MemTotal:")), 0)
-    commit = _git("rev-parse", "--short=12", "HEAD") or "unknown"
-    if _git("status", "--porcelain", "--", "src"):
-        commit += "+uncommitted changes in src/"
-    return {"cpu": cpu, "cores": os.cpu_count(), "ram_gib": round(mem_kb / 1024 / 1024, 1),
-            "os": platform.platform(), "python": platform.python_version(),
-            "sqlite": sqlite3.sqlite_version, "haven_commit": commit}
 
 
 def _haven(haven: str, args: list[str], env: dict[str, str], *,
