@@ -474,8 +474,8 @@ def check_exactly_once(database: Path, before: set[str], samples: list[Sample]) 
         if household in seen:
             result.shared_households.append(key)
         seen[household] = key
-        sample = sent.get(key)
-        if sample is not None and members[household] != sample.members:
+        acknowledged = sent.get(key)
+        if acknowledged is not None and members[household] != acknowledged.members:
             result.wrong_members.append(key)
         if codes.get(key, set()) - {households.get(household)}:
             result.resend_other_household.append(key)
