@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from haven.audit.models import AuditAction, AuditEvent, AuditTarget, Outcome
 from haven.core import clock
-from haven.core.bulk import insert_rows
+from haven.core.bulk import insert_values
 
 if TYPE_CHECKING:
     from haven.accounts.access import Actor
@@ -47,5 +47,6 @@ def audit_record(
         client_address=actor.client_address if actor else client_address,
     )
     if ids:
-        insert_rows([AuditTarget(event=event, target_id=i) for i in ids])
+        # Values, not instances: an import's audit names every household and person.
+        insert_values(AuditTarget, ("event_id", "target_id"), [(event.pk, i) for i in ids])
     return event

@@ -83,12 +83,16 @@ def _database() -> dict[str, object]:
         # Keep each worker's connection: opening one re-runs the PRAGMAs and re-reads the
         # schema, ~1.9 ms of a ~6 ms registration (bench/registration.py).
         config["CONN_MAX_AGE"] = None
+        # wal_autocheckpoint: fold the WAL into the database every 64 MB rather than the
+        # default 4 MB; each checkpoint syncs the file, and an import of 300,000 rows spent
+        # a tenth of its time in them. It changes neither durability nor what readers see.
         config["OPTIONS"] = {
             "transaction_mode": "IMMEDIATE",
             "timeout": 30,
             "init_command": (
                 "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
-                "PRAGMA busy_timeout=30000; PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY;"
+                "PRAGMA busy_timeout=30000; PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY; "
+                "PRAGMA wal_autocheckpoint=16384;"
             ),
         }
     else:

@@ -14,16 +14,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, models, router, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from haven.audit.models import AuditAction
 from haven.audit.services import audit_record
 from haven.core import clock
-from haven.core.bulk import insert_rows
+from haven.core.bulk import db_converter, insert_values, uuid_converter
 from haven.core.errors import InputProblem, NotFound, ValidationFailed
-from haven.core.ids import new_code, parse_code
+from haven.core.ids import new_code, parse_code, uuid7
 from haven.core.names import NameProblem, clean_name
 from haven.core.names.cleaning import clean_text
 from haven.registry.birth_dates import (
@@ -277,6 +277,8 @@ class BatchOutcome:
 
     households: list[Household | None]  # None where the household was refused
     errors: dict[int, dict[str, list[str]]]  # input index -> {field: [messages]}
+    # Each stored household's person ids, in the order of its members (empty if refused).
+    person_ids: list[list[uuid.UUID]] = field(default_factory=list)
 
 
 def household_register(
@@ -320,6 +322,7 @@ def households_register(
         except ValidationFailed as exc:
             errors[index] = exc.errors
     result: list[Household | None] = [None] * len(households)
+    person_ids: list[list[uuid.UUID]] = [[] for _ in households]
     if valid:
         for attempt in range(_CODE_ATTEMPTS):
             try:
@@ -330,58 +333,109 @@ def households_register(
                 # Two offline-minted codes met: 55 random bits make this vanishingly rare.
                 if attempt == _CODE_ATTEMPTS - 1:
                     raise
-        for (index, _valid), created in zip(valid, stored, strict=True):
+        for (index, _valid), (created, members) in zip(valid, stored, strict=True):
             result[index] = created
-    return BatchOutcome(households=result, errors=errors)
+            person_ids[index] = members
+    return BatchOutcome(households=result, errors=errors, person_ids=person_ids)
+
+
+_HOUSEHOLD_COLUMNS = (
+    "id", "code", "registered_at_id", "place_of_origin", "phone", "phone_e164", "size",
+    "created_at", "created_by_id", "channel", "updated_at",
+)
+_PERSON_COLUMNS = (
+    "id", "code", "household_id", "position", "given_name", "given_name_script",
+    "family_name", "family_name_script", "patronymic", "patronymic_script", "sex",
+    "birth_year", "birth_month", "birth_day", "birth_date_precision", "relationship",
+    "document_type", "document_number", "status", "created_at", "updated_at",
+)
+_ARRIVAL_COLUMNS = ("id", "person_id", "site_id", "arrived_at", "recorded_by_id", "channel")
+_VULNERABILITY_COLUMNS = ("person_id", "code")
+_CHANGE_COLUMNS = ("household_id", "person_id", "at", "changed_by_id", "action", "changes")
 
 
 def _store_households(
     actor: Actor, valid: list[_ValidHousehold], *, now: dt.datetime
-) -> list[Household]:
-    households: list[Household] = []
-    persons: list[Person] = []
-    vulnerabilities: list[PersonVulnerability] = []
-    arrivals: list[Arrival] = []
-    changes: list[RecordChange] = []
+) -> list[tuple[Household, list[uuid.UUID]]]:
+    # Persons and what hangs off them go in as rows of values, converted as each field
+    # would (once, where a value repeats): a model instance per row cost more than the
+    # insert itself. Households are also built as instances, which the callers receive.
+    stored: list[tuple[Household, list[uuid.UUID]]] = []
+    household_rows: list[tuple[object, ...]] = []
+    persons: list[tuple[object, ...]] = []
+    vulnerabilities: list[tuple[object, ...]] = []
+    arrivals: list[tuple[object, ...]] = []
+    changes: list[tuple[object, ...]] = []
     targets_by_site: dict[str, list[object]] = {}
+    to_db_uuid = uuid_converter(Person)
+    at_to_db = db_converter(Arrival, "arrived_at")
+    changes_to_db = db_converter(RecordChange, "changes")
+    now_db = db_converter(Person, "created_at")(now)
+    connection_alias = router.db_for_write(Household)
+    arrived_now_db = at_to_db(now)
+    change_at_db = db_converter(RecordChange, "at")(now)
+    user_id = actor.user.pk
+    channel = actor.channel
+    present = PersonStatus.PRESENT
+    site_changes: dict[str, object] = {}
+    registered_at = Household._meta.get_field("registered_at")
+    created_by = Household._meta.get_field("created_by")
     for item in valid:
-        household = Household(
-            code=new_code(), registered_at=item.site, size=item.size or len(item.members),
-            created_at=now, updated_at=now, created_by=actor.user, channel=actor.channel,
-            **item.contact,
-        )
-        households.append(household)
-        targets = targets_by_site.setdefault(item.site.slug, [])
-        targets.append(household.id)
+        site = item.site
+        household_id, code, size, contact = uuid7(), new_code(), item.size or len(item.members), \
+            item.contact
+        # As a stored row (it is one once the batch is inserted): `from_db` takes the
+        # values in the model's field order, which _HOUSEHOLD_COLUMNS is (a test checks).
+        household = Household.from_db(connection_alias, _HOUSEHOLD_COLUMNS, [
+            household_id, code, site.pk, contact["place_of_origin"], contact["phone"],
+            contact["phone_e164"], size, now, user_id, channel, now,
+        ])
+        registered_at.set_cached_value(household, site)
+        created_by.set_cached_value(household, actor.user)
+        member_ids: list[uuid.UUID] = []
+        stored.append((household, member_ids))
+        targets = targets_by_site.setdefault(site.slug, [])
+        targets.append(household_id)
+        household_db = to_db_uuid(household_id)
+        household_rows.append((
+            household_db, code, site.pk, contact["place_of_origin"], contact["phone"],
+            contact["phone_e164"], size, now_db, user_id, channel, now_db,
+        ))
+        arrived_db = arrived_now_db if item.arrived_at is None else at_to_db(item.arrived_at)
+        site_id = site.pk
         for position, m in enumerate(item.members):
-            person = Person(
-                code=new_code(), household=household, position=position,
-                given_name=m.names["given_name"][0],
-                given_name_script=m.names["given_name"][1],
-                family_name=m.names["family_name"][0],
-                family_name_script=m.names["family_name"][1],
-                patronymic=m.names["patronymic"][0],
-                patronymic_script=m.names["patronymic"][1],
-                sex=m.sex, birth_year=m.birth.year, birth_month=m.birth.month,
-                birth_day=m.birth.day, birth_date_precision=m.birth.precision,
-                relationship=m.relationship, document_type=m.document_type,
-                document_number=m.document_number, created_at=now, updated_at=now,
-            )
-            persons.append(person)
-            targets.append(person.id)
-            vulnerabilities.extend(PersonVulnerability(person=person, code=code)
-                                   for code in m.vulnerabilities)
-            arrivals.append(Arrival(person=person, site=item.site,
-                                    arrived_at=item.arrived_at or now,
-                                    recorded_by=actor.user, channel=actor.channel))
-        changes.append(RecordChange(household=household, at=now, changed_by=actor.user,
-                                    action="created", changes={"site": [None, item.site.slug]}))
-    for rows in (households, persons, vulnerabilities, arrivals, changes):
-        insert_rows(rows)
+            person_id = uuid7()
+            person_db = to_db_uuid(person_id)
+            names = m.names
+            given, family, patronymic = (names["given_name"], names["family_name"],
+                                         names["patronymic"])
+            birth = m.birth
+            persons.append((
+                person_db, new_code(), household_db, position, given[0], given[1],
+                family[0], family[1], patronymic[0], patronymic[1], m.sex,
+                birth.year, birth.month, birth.day, birth.precision, m.relationship,
+                m.document_type, m.document_number, present, now_db, now_db,
+            ))
+            targets.append(person_id)
+            member_ids.append(person_id)
+            for code in m.vulnerabilities:
+                vulnerabilities.append((person_db, code))
+            arrivals.append((to_db_uuid(uuid7()), person_db, site_id, arrived_db, user_id,
+                             channel))
+        change = site_changes.get(site.slug)
+        if change is None:
+            change = site_changes[site.slug] = changes_to_db({"site": [None, site.slug]})
+        changes.append((household_db, None, change_at_db, user_id, "created", change))
+    for model, columns, rows in ((Household, _HOUSEHOLD_COLUMNS, household_rows),
+                                 (Person, _PERSON_COLUMNS, persons),
+                                 (PersonVulnerability, _VULNERABILITY_COLUMNS, vulnerabilities),
+                                 (Arrival, _ARRIVAL_COLUMNS, arrivals),
+                                 (RecordChange, _CHANGE_COLUMNS, changes)):
+        insert_values(model, columns, rows)
     for slug, targets in targets_by_site.items():
         audit_record(actor=actor, action=AuditAction.HOUSEHOLD_CREATE, target_type="household",
                      target_ids=targets, site=slug)
-    return households
+    return stored
 
 
 def arrival_record(

@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from haven.core.bulk import insert_rows
+from haven.core.bulk import insert_rows, insert_values
 from haven.registry.models import Household, RecordChange
 from haven.testing.factories import member
 
@@ -39,3 +39,8 @@ def test_inserted_objects_count_as_saved(users, sites):
 
 def test_nothing_to_insert_is_fine(db):
     insert_rows([])
+
+
+def test_insert_values_refuses_rows_that_leave_a_field_out(db):
+    with pytest.raises(ValueError, match="missing"):
+        insert_values(RecordChange, ("household_id", "at"), [("x", "y")])

@@ -173,3 +173,22 @@ def test_uuid7_is_ordered_across_milliseconds():
     second = uuid7()
     assert second > first
     assert (second.int >> 80) > (first.int >> 80)
+
+
+def test_a_forked_child_does_not_reuse_its_parents_random_bytes():
+    import os  # noqa: PLC0415
+
+    from haven.core.ids import uuid7  # noqa: PLC0415
+
+    uuid7()  # the parent has drawn a pool
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: report its next id, then leave at once
+        os.write(write, uuid7().bytes)
+        os._exit(0)
+    os.waitpid(pid, 0)
+    child = os.read(read, 16)
+    os.close(read)
+    os.close(write)
+    parent = uuid7().bytes
+    assert child[6:] != parent[6:]  # the random parts differ

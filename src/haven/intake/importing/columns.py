@@ -19,7 +19,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from django.conf import settings
@@ -221,17 +221,23 @@ class Row:
     problems: list[tuple[str, str]] = field(default_factory=list)  # (field, message)
 
 
+@lru_cache(maxsize=16)
+def _named_cells(fields: tuple[tuple[int, str], ...]) -> frozenset[int]:
+    return frozenset(index for index, _name in fields)
+
+
 def row_read(number: int, cells: Sequence[str], header: Header, *, site: str,
              limits: Limits = DEFAULT_LIMITS) -> Row | None:
     """Read one row; None for a row with no value at all (it is skipped, not an error)."""
     raw: dict[str, str] = {}
     problems: list[tuple[str, str]] = []
+    width = len(cells)
     for index, name in header.fields:
-        if index < len(cells):
+        if index < width:
             raw[name] = " ".join(cells[index].split())
     if not any(raw.values()) and not any(c.strip() for c in cells):
         return None
-    named = {i for i, _name in header.fields}
+    named = _named_cells(header.fields)
     for index, cell in enumerate(cells):
         if index not in named and cell.strip():
             problems.append(("", _("a value in column %(n)d, which has no name")
@@ -244,11 +250,16 @@ def row_read(number: int, cells: Sequence[str], header: Header, *, site: str,
             raw[name] = value[: limits.max_cell_chars]
     values: dict[str, Any] = {}
     canonical: list[str] = []
+    parsed_before = _PARSED
     for name in FIELDS:
         value = raw.get(name, "")
-        parsed, text, problem = _parse(name, value)
-        if problem:
-            problems.append((name, problem))
+        hit = parsed_before.get((name, value))
+        if hit is not None and not isinstance(hit[0], list):
+            parsed, text = hit[0], hit[1]  # as `_parse` would return it, without the call
+        else:
+            parsed, text, problem = _parse(name, value)
+            if problem:
+                problems.append((name, problem))
         values[name] = parsed
         canonical.append(text)
     key_text = "\x1f".join((KEY_VERSION, site, *canonical))
@@ -271,8 +282,39 @@ def row_read(number: int, cells: Sequence[str], header: Header, *, site: str,
     )
 
 
-def _parse(name: str, value: str) -> tuple[Any, str, str]:  # noqa: PLR0911 - one per kind
-    """Return (value for the registry, text for the source key, problem or '')."""
+_PARSED: dict[tuple[str, str], tuple[Any, str, str]] = {}
+_PARSED_MAX = 50_000
+# Columns whose values repeat from row to row; a key, phone or place is new on each
+# household, and a time is read in the current time zone: those are parsed every time.
+_REPEATING = frozenset({"given_name", "family_name", "patronymic", "sex", "relationship",
+                        "document_type", "vulnerabilities", "estimated_age", "size"})
+
+
+def _parse(name: str, value: str) -> tuple[Any, str, str]:
+    """Return (value for the registry, text for the source key, problem or '').
+
+    A file repeats its values (the same family name, sex, relationship row after row),
+    so values read without a problem are remembered; a problem is worded afresh, in the
+    language active now.
+    """
+    cached = _PARSED.get((name, value))
+    if cached is not None:
+        parsed, text, _problem = cached
+        if isinstance(parsed, list):
+            parsed = list(parsed)  # each member its own list
+        return parsed, text, ""
+    result = _parse_value(name, value)
+    if not result[2] and (name in _REPEATING or not value):
+        if len(_PARSED) >= _PARSED_MAX:
+            _PARSED.clear()
+        parsed = result[0]
+        _PARSED[name, value] = (list(parsed) if isinstance(parsed, list) else parsed,
+                                result[1], "")
+    return result
+
+
+def _parse_value(name: str, value: str) -> tuple[Any, str, str]:  # noqa: PLR0911 - one per kind
+    """Parse one value, as `_parse` describes."""
     if name in ("sex", "relationship", "document_type"):
         if not value:
             return "", "", ""

@@ -30,6 +30,7 @@ from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.utils.translation import gettext as _
 
 from haven.core import clock
+from haven.core.bulk import uuid_converter
 from haven.core.errors import ValidationFailed
 from haven.intake.importing.columns import HOUSEHOLD_FIELDS, KEY, Header, Row
 from haven.intake.importing.grouping import Group, groups, scan
@@ -42,7 +43,7 @@ from haven.intake.importing.reading import (
 )
 from haven.intake.importing.report import ImportReport
 from haven.intake.models import ImportJob, Submission
-from haven.registry.models import Household, Person, Site
+from haven.registry.models import Household, Site
 from haven.registry.selectors import site_by_slug
 from haven.registry.services import HouseholdInput, households_register
 
@@ -253,16 +254,16 @@ class _Batch:
         if ready:
             registered = households_register(actor=self.actor,
                                              households=[h for _g, h in ready])
-            stored: list[tuple[Group, Household]] = []
+            stored: list[tuple[Group, Household, list[Any]]] = []
             for index, (group, _household) in enumerate(ready):
                 created = registered.households[index]
                 if created is None:
                     self._refuse(outcome, group, errors=registered.errors.get(index, {}))
                 else:
-                    stored.append((group, created))
+                    stored.append((group, created, registered.person_ids[index]))
             self._submissions(stored)
             outcome.households += len(stored)
-            outcome.stored += sum(len(group.rows) for group, _h in stored)
+            outcome.stored += sum(len(group.rows) for group, _h, _p in stored)
         if to_check:
             # Households with a problem found here are still checked by the registry, so
             # the report names every problem at once; then the check is rolled back.
@@ -274,15 +275,14 @@ class _Batch:
                 self._refuse(outcome, group, errors=checked.errors.get(index, {}))
         return outcome
 
-    def _submissions(self, stored: list[tuple[Group, Household]]) -> None:
+    def _submissions(self, stored: list[tuple[Group, Household, list[Any]]]) -> None:
+        """One submission per row: its household, and the person its row became."""
         if not stored:
             return
-        people = Person.objects.filter(household_id__in=[h.id for _g, h in stored]) \
-            .values_list("household_id", "position", "id")
-        person_ids = {(household, position): person for household, position, person in people}
         _submissions_insert([
-            (row.key, row.digest, household.id, person_ids[household.id, position])
-            for group, household in stored for position, row in enumerate(group.rows)
+            (row.key, row.digest, household.id, person)
+            for group, household, persons in stored
+            for row, person in zip(group.rows, persons, strict=True)
         ], received_by=self.actor.user.pk)
 
     def _refuse(self, outcome: _Outcome, group: Group, *, rows: list[Row] | None = None,
@@ -340,17 +340,17 @@ def _submissions_insert(rows: list[tuple[str, str, Any, Any]], *, received_by: i
     meta = Submission._meta
     fields: list[Any] = [meta.get_field(name) for name in (
         "source", "key", "digest", "household", "person", "received_at", "received_by")]
-    household_field, person_field, received_at_field = fields[3], fields[4], fields[5]
+    received_at_field = fields[5]
     quote = connection.ops.quote_name
     columns = ", ".join(quote(f.column) for f in fields)
     # Names from the model's own metadata, values as parameters: nothing from the file.
     sql = (f"INSERT INTO {quote(meta.db_table)} ({columns}) "  # noqa: S608
            f"VALUES ({', '.join(['%s'] * len(fields))})")
     now = received_at_field.get_db_prep_save(clock.now(), connection)
+    uuid_db = uuid_converter(Submission)  # both ids are UUIDs: the field's own conversion
     with connection.cursor() as cursor:
         cursor.executemany(sql, [
-            (SOURCE, key, digest, household_field.get_db_prep_save(household, connection),
-             person_field.get_db_prep_save(person, connection), now, received_by)
+            (SOURCE, key, digest, uuid_db(household), uuid_db(person), now, received_by)
             for key, digest, household, person in rows
         ])
 
