@@ -213,7 +213,7 @@ def main() -> int:
         return 0
     facts = machine()
     print("machine: " + ", ".join(f"{k} {v}" for k, v in facts.items()), file=sys.stderr)
-    results = bench(options.rows, options.keep)
+    results = bench(sorted(options.rows), options.keep)
     if options.json:
         print(json.dumps({"machine": facts, "results": [asdict(r) for r in results]},
                          indent=2))
@@ -226,10 +226,12 @@ def main() -> int:
     rss = [r.peak_rss_mb for r in results]
     print(f"\npeak RSS from {results[0].rows:,} to {results[-1].rows:,} rows: "
           f"{rss[0]} -> {rss[-1]} MB ({rss[-1] - rss[0]:+.1f} MB)")
-    best = max(r.rows_per_s for r in results)
-    verdict = "met" if best >= TARGET_ROWS_PER_S else "NOT met"
-    print(f"target {TARGET_ROWS_PER_S:,} rows/s on SQLite: {verdict} (best {best:,})")
-    return 0 if best >= TARGET_ROWS_PER_S else 2  # 2: only a performance target missed
+    # The target is for the whole file the issue names (1,000,000 rows): judge the largest.
+    largest = results[-1]
+    met = largest.rows_per_s >= TARGET_ROWS_PER_S
+    print(f"target {TARGET_ROWS_PER_S:,} rows/s on SQLite: {'met' if met else 'NOT met'} "
+          f"({largest.rows_per_s:,} rows/s at {largest.rows:,} rows)")
+    return 0 if met else 2  # 2: only a performance target missed
 
 
 if __name__ == "__main__":
