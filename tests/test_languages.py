@@ -73,3 +73,12 @@ def test_dates_are_written_the_armenian_way_in_armenian(users, make_household):
     client.force_login(users["coordinator"])
     page = client.get(f"/households/{household.code}/").content.decode()
     assert re.search(r"\d{2}\.\d{2}\.\d{4} \d{2}:\d{2}", page)
+
+
+@pytest.mark.django_db
+def test_a_sites_name_is_a_name_of_a_place_in_russian(users, sites):
+    """"Name" of a site is "Название", of a person "Имя": one English word, two Russian ones."""
+    client = Client(headers={"Accept-Language": "ru"})
+    client.force_login(users["administrator"])
+    page = client.get("/sites/").content.decode()
+    assert "<th>Название</th>" in page
