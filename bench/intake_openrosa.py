@@ -31,32 +31,26 @@ import math
 import os
 import random
 import re
-import shutil
-import signal
-import socket
 import sqlite3
-import subprocess
 import sys
-import tempfile
 import threading
 import time
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from xml.etree import ElementTree
 
 from machine import machine, machine_busy_seconds  # bench/machine.py
+from server import LOCKED, USERNAME, Server, running  # bench/server.py
 
 REPO = Path(__file__).resolve().parent.parent
 SITE = "goris"
-USERNAME = "registrar-goris"
 FORM_ID = "household_registration"
 SOURCE = f"odk:{FORM_ID}"
 LIST_NS = "{http://openrosa.org/xforms/xformsList}"
 RESPONSE_NS = "{http://openrosa.org/http/response}"
 CODE = re.compile(r"HVN-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}")
-LOCKED = "database is locked"
 DEFAULT_WORKERS = 3  # as bench/registration.py: the best on the 2-core reference machine
 MAX_LAG_S = 1.0  # a request leaving later than this behind its slot: the server fell behind
 OTHERS_WARNING = 0.10  # share of the machine's CPU used by others that spoils the figures
@@ -274,121 +268,6 @@ def run_clients(plans: Sequence[ClientPlan]) -> list[Sample]:
     return [s for r in results for s in r]
 
 
-# --------------------------------------------------------------------------- server
-class Server:
-    """A throw-away Haven: temporary HAVEN_VAR_DIR, demo data, a token, `haven serve`."""
-
-    def __init__(self, haven: Path, workers: int, keep: bool) -> None:
-        self.haven = haven
-        self.workers = workers
-        self.keep = keep
-        self.var_dir = Path(tempfile.mkdtemp(prefix="haven-bench-odk-"))
-        self.env = {k: v for k, v in os.environ.items()
-                    if k not in {"HAVEN_DATABASE_URL", "HAVEN_DEBUG", "DJANGO_SETTINGS_MODULE"}}
-        self.env["HAVEN_VAR_DIR"] = str(self.var_dir)
-        self.host = "127.0.0.1"
-        self.port = 0
-        self.token = ""
-        self.password = ""
-        self.process: subprocess.Popen[bytes] | None = None
-        self.stderr_path = self.var_dir / "server.stderr.log"
-        self.stdout_path = self.var_dir / "server.stdout.log"
-
-    @property
-    def database(self) -> Path:
-        return self.var_dir / "haven.sqlite3"
-
-    def _haven(self, *args: str) -> str:
-        done = subprocess.run([str(self.haven), *args], env=self.env, capture_output=True,
-                              text=True, check=False, timeout=300)
-        if done.returncode != 0:
-            raise SystemExit(f"`haven {' '.join(args)}` failed:\n{done.stderr or done.stdout}")
-        return done.stdout
-
-    def prepare(self) -> None:
-        self._haven("migrate")
-        demo = self._haven("demo")
-        found = re.search(r"password for all: (\S+?)\)", demo)
-        self.password = found.group(1) if found else ""
-        self.token = self._haven("token", "create", USERNAME, "--label", "odk bench").strip()
-
-    def start(self) -> None:
-        with socket.socket() as probe:
-            probe.bind((self.host, 0))
-            self.port = probe.getsockname()[1]
-        with self.stdout_path.open("wb") as out, self.stderr_path.open("wb") as err:
-            self.process = subprocess.Popen(
-                [str(self.haven), "serve", "--host", self.host, "--port", str(self.port),
-                 "--workers", str(self.workers)],
-                env=self.env, stdout=out, stderr=err, start_new_session=True)
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise SystemExit(f"haven serve exited:\n{self.log_tail()}")
-            with contextlib.suppress(OSError):
-                socket.create_connection((self.host, self.port), timeout=1).close()
-                return
-            time.sleep(0.1)
-        raise SystemExit(f"haven serve did not answer within 60 s:\n{self.log_tail()}")
-
-    def cpu_seconds(self) -> float:
-        """CPU time used so far by the gunicorn master and its live workers (Linux /proc)."""
-        if self.process is None:
-            return 0.0
-        pids = [self.process.pid]
-        with contextlib.suppress(OSError):
-            children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
-            pids += [int(p) for p in children.read_text().split()]
-        total = 0
-        for pid in pids:
-            with contextlib.suppress(OSError, ValueError, IndexError):
-                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-                total += int(fields[11]) + int(fields[12])  # utime, stime
-        return total / os.sysconf("SC_CLK_TCK")
-
-    def log_tail(self, lines: int = 30) -> str:
-        text = self.stderr_path.read_text("utf-8", "replace") if self.stderr_path.exists() else ""
-        return "\n".join(text.splitlines()[-lines:])
-
-    def locked_lines(self) -> int:
-        return sum(path.read_bytes().count(LOCKED.encode())
-                   for path in (self.stdout_path, self.stderr_path) if path.exists())
-
-    def stop(self) -> None:
-        process, self.process = self.process, None
-        if process is None or process.poll() is not None:
-            return
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(process.pid, signal.SIGKILL)  # the session start() created
-            process.wait(timeout=10)
-
-    def remove(self) -> None:
-        if self.keep:
-            print(f"kept {self.var_dir}", file=sys.stderr)
-        else:
-            shutil.rmtree(self.var_dir, ignore_errors=True)
-
-
-@contextlib.contextmanager
-def running(server: Server) -> Iterator[Server]:
-    previous = signal.signal(signal.SIGTERM, _interrupt)
-    try:
-        server.prepare()
-        server.start()
-        yield server
-    finally:
-        server.stop()
-        signal.signal(signal.SIGTERM, previous)
-
-
-def _interrupt(signum: int, frame: object) -> None:
-    raise KeyboardInterrupt
-
-
 def device_headers(server: Server, auth: str) -> tuple[str, tuple[tuple[str, str], ...]]:
     """Return the server address's path prefix and the headers a device sends."""
     headers = [("X-OpenRosa-Version", "1.0"),
@@ -497,7 +376,7 @@ def run(args: argparse.Namespace) -> int:
     info = machine()
     print(f"machine: {info['cpu']}, {info['cores']} cores; {info['os']}; "
           f"Python {info['python']}, SQLite {info['sqlite']}; Haven {info['haven_commit']}")
-    server = Server(Path(args.haven), args.workers, args.keep)
+    server = Server(Path(args.haven), args.workers, args.keep, label="odk bench")
     try:
         with running(server):
             prefix, headers = device_headers(server, args.auth)

@@ -28,28 +28,22 @@ import math
 import multiprocessing
 import os
 import random
-import shutil
-import signal
-import socket
 import sqlite3
-import subprocess
 import sys
-import tempfile
 import threading
 import time
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 from machine import machine, machine_busy_seconds, machine_line  # bench/machine.py
+from server import LOCKED, Server, running  # bench/server.py
 
 REPO = Path(__file__).resolve().parent.parent
 API_PATH = "/api/v1/households"
 SITE = "goris"
-USERNAME = "registrar-goris"
-LOCKED = "database is locked"
 
 TARGET_HOUSEHOLDS_PER_S = 200.0
 TARGET_P95_MS = 100.0
@@ -273,142 +267,6 @@ def run_clients(plans: list[ClientPlan], processes: int) -> tuple[list[Sample], 
     with context.Pool(processes) as pool:
         outcomes = pool.map(run_group, groups)
     return [s for samples, _ in outcomes for s in samples], sum(cpu for _, cpu in outcomes)
-
-
-# --------------------------------------------------------------------------- server
-class Server:
-    """A throw-away Haven: temporary HAVEN_VAR_DIR, demo data, token, `haven serve`."""
-
-    def __init__(self, haven: Path, workers: int, keep: bool) -> None:
-        self.haven = haven
-        self.workers = workers
-        self.keep = keep
-        self.var_dir = Path(tempfile.mkdtemp(prefix="haven-bench-"))
-        self.env = {k: v for k, v in os.environ.items()
-                    if k not in {"HAVEN_DATABASE_URL", "HAVEN_DEBUG", "DJANGO_SETTINGS_MODULE"}}
-        self.env["HAVEN_VAR_DIR"] = str(self.var_dir)
-        self.host = "127.0.0.1"
-        self.port = 0
-        self.token = ""
-        self.process: subprocess.Popen[bytes] | None = None
-        self.stdout_path = self.var_dir / "server.stdout.log"
-        self.stderr_path = self.var_dir / "server.stderr.log"
-
-    @property
-    def database(self) -> Path:
-        return self.var_dir / "haven.sqlite3"
-
-    def _haven(self, *args: str) -> str:
-        done = subprocess.run([str(self.haven), *args], env=self.env, capture_output=True,
-                              text=True, check=False, timeout=300)
-        if done.returncode != 0:
-            raise SystemExit(f"`haven {' '.join(args)}` failed:\n{done.stderr or done.stdout}")
-        return done.stdout
-
-    def prepare(self) -> None:
-        self._haven("migrate")
-        self._haven("demo")
-        self.token = self._haven("token", "create", USERNAME, "--label", "benchmark").strip()
-
-    def start(self) -> None:
-        with socket.socket() as probe:
-            probe.bind((self.host, 0))
-            self.port = probe.getsockname()[1]
-        with self.stdout_path.open("wb") as out, self.stderr_path.open("wb") as err:
-            # A session of its own: Ctrl+C reaches only this script, which then stops the
-            # server in order instead of leaving gunicorn half shut down.
-            self.process = subprocess.Popen(
-                [str(self.haven), "serve", "--host", self.host, "--port", str(self.port),
-                 "--workers", str(self.workers)],
-                env=self.env, stdout=out, stderr=err, start_new_session=True)
-        self._wait_until_answering()
-
-    def _wait_until_answering(self, timeout: float = 60.0) -> None:
-        assert self.process is not None  # noqa: S101 - start() set it
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise SystemExit(f"haven serve exited with {self.process.returncode}:\n"
-                                 + self.log_tail())
-            with contextlib.suppress(OSError, http.client.HTTPException):
-                connection = http.client.HTTPConnection(self.host, self.port, timeout=5)
-                connection.request("GET", "/api/v1/sites",
-                                   headers={"Authorization": f"Bearer {self.token}"})
-                if connection.getresponse().status == 200:
-                    connection.close()
-                    return
-                connection.close()
-            time.sleep(0.1)
-        raise SystemExit(f"haven serve did not answer within {timeout:.0f} s:\n"
-                         + self.log_tail())
-
-    def cpu_seconds(self) -> float:
-        """CPU time used so far by the gunicorn master and its live workers (Linux /proc)."""
-        if self.process is None:
-            return 0.0
-        ticks = os.sysconf("SC_CLK_TCK")
-        pids = [self.process.pid]
-        with contextlib.suppress(OSError):
-            children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
-            pids += [int(p) for p in children.read_text().split()]
-        total = 0
-        for pid in pids:
-            with contextlib.suppress(OSError, ValueError, IndexError):
-                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-                total += int(fields[11]) + int(fields[12])  # utime, stime
-        return total / ticks
-
-    def log_offsets(self) -> tuple[int, int]:
-        return self.stdout_path.stat().st_size, self.stderr_path.stat().st_size
-
-    def log_tail(self, lines: int = 30) -> str:
-        text = self.stderr_path.read_text("utf-8", "replace") if self.stderr_path.exists() else ""
-        return "\n".join(text.splitlines()[-lines:])
-
-    def locked_lines(self, since: tuple[int, int] = (0, 0)) -> int:
-        """Count server log lines (access log and errors) that say the database was locked."""
-        count = 0
-        for path, offset in zip((self.stdout_path, self.stderr_path), since, strict=True):
-            if path.exists():
-                with path.open("rb") as log:
-                    log.seek(offset)
-                    count += sum(LOCKED.encode() in line for line in log)
-        return count
-
-    def stop(self) -> None:
-        process, self.process = self.process, None
-        if process is None or process.poll() is not None:
-            return
-        process.send_signal(signal.SIGTERM)  # gunicorn finishes requests in flight, then exits
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(process.pid, signal.SIGKILL)  # the session start() created
-            process.wait(timeout=10)
-
-    def remove(self) -> None:
-        if self.keep:
-            print(f"kept {self.var_dir}", file=sys.stderr)
-        else:
-            shutil.rmtree(self.var_dir, ignore_errors=True)
-
-
-@contextlib.contextmanager
-def running(server: Server) -> Iterator[Server]:
-    """Prepare and start the server; stop and remove it however the block ends."""
-    previous = signal.signal(signal.SIGTERM, _interrupt)
-    try:
-        server.prepare()
-        server.start()
-        yield server
-    finally:
-        server.stop()
-        signal.signal(signal.SIGTERM, previous)
-
-
-def _interrupt(signum: int, frame: object) -> None:
-    raise KeyboardInterrupt
 
 
 # --------------------------------------------------------------------------- figures
