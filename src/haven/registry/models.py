@@ -80,6 +80,10 @@ class Person(models.Model):
     given_name_script = models.CharField(max_length=10)
     family_name_script = models.CharField(max_length=10)
     patronymic_script = models.CharField(max_length=10)
+    # Matching keys (haven.core.names) that unite a name's spellings in every script: the
+    # registration-time hint and the linkage engine look people up by these.
+    given_name_key = models.CharField(max_length=NAME_LENGTH, blank=True, default="")
+    family_name_key = models.CharField(max_length=NAME_LENGTH, blank=True, default="")
     sex = models.CharField(max_length=10, choices=Sex.choices)
     # A partial date as people know it: year only, year and month, or the full date.
     birth_year = models.PositiveSmallIntegerField(null=True, blank=True)
@@ -97,13 +101,19 @@ class Person(models.Model):
         max_length=10, choices=PersonStatus.choices, default=PersonStatus.PRESENT
     )
     position = models.PositiveSmallIntegerField(default=0)
+    # Set when the linkage engine or a reviewer found this record to be the same person as
+    # another: counts and reports use the person it was merged into; the record itself,
+    # its arrivals and its history stay as they were, so an unmerge restores them exactly.
+    merged_into = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="merged"
+    )
     created_at = models.DateTimeField()
     updated_at = models.DateTimeField()
 
     class Meta:
         ordering = ["household_id", "position"]
         indexes = [
-            models.Index(fields=["family_name", "given_name"]),
+            models.Index(fields=["family_name_key", "given_name_key", "birth_year"]),
             models.Index(fields=["birth_year"]),
             models.Index(fields=["created_at"]),
         ]

@@ -24,7 +24,7 @@ from haven.core import clock
 from haven.core.bulk import db_converter, insert_values, uuid_converter
 from haven.core.errors import InputProblem, NotFound, ValidationFailed
 from haven.core.ids import new_code, parse_code, uuid7
-from haven.core.names import NameProblem, clean_name
+from haven.core.names import NameProblem, clean_name, given_name_key, surname_key
 from haven.core.names.cleaning import clean_text
 from haven.registry.birth_dates import (
     UNKNOWN,
@@ -345,9 +345,10 @@ _HOUSEHOLD_COLUMNS = (
 )
 _PERSON_COLUMNS = (
     "id", "code", "household_id", "position", "given_name", "given_name_script",
-    "family_name", "family_name_script", "patronymic", "patronymic_script", "sex",
-    "birth_year", "birth_month", "birth_day", "birth_date_precision", "relationship",
-    "document_type", "document_number", "status", "created_at", "updated_at",
+    "family_name", "family_name_script", "patronymic", "patronymic_script", "given_name_key",
+    "family_name_key", "sex", "birth_year", "birth_month", "birth_day", "birth_date_precision",
+    "relationship", "document_type", "document_number", "status", "merged_into_id",
+    "created_at", "updated_at",
 )
 _ARRIVAL_COLUMNS = ("id", "person_id", "site_id", "arrived_at", "recorded_by_id", "channel")
 _VULNERABILITY_COLUMNS = ("person_id", "code")
@@ -412,9 +413,10 @@ def _store_households(
             birth = m.birth
             persons.append((
                 person_db, new_code(), household_db, position, given[0], given[1],
-                family[0], family[1], patronymic[0], patronymic[1], m.sex,
+                family[0], family[1], patronymic[0], patronymic[1],
+                given_name_key(given[0]), surname_key(family[0]), m.sex,
                 birth.year, birth.month, birth.day, birth.precision, m.relationship,
-                m.document_type, m.document_number, present, now_db, now_db,
+                m.document_type, m.document_number, present, None, now_db, now_db,
             ))
             targets.append(person_id)
             member_ids.append(person_id)
@@ -621,6 +623,8 @@ def person_update(*, actor: Actor, ref: str, changes: dict[str, Any]) -> Person:
     for name_field, (value, script) in clean.names.items():
         values[name_field] = value
         values[f"{name_field}_script"] = script
+    values["given_name_key"] = given_name_key(values["given_name"])
+    values["family_name_key"] = surname_key(values["family_name"])
     values.update(sex=clean.sex, relationship=clean.relationship,
                   document_type=clean.document_type, document_number=clean.document_number)
     if "birth_date" in changes:
@@ -654,7 +658,7 @@ def _apply_changes(
         if old != value:
             changed[key] = [old, value]
             setattr(record, key, value)
-    history = {k: v for k, v in changed.items() if not k.endswith("_script")}
+    history = {k: v for k, v in changed.items() if not k.endswith(("_script", "_key"))}
     history.update(extra or {})
     if not history:
         return

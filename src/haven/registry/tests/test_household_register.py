@@ -225,3 +225,18 @@ def test_an_inactive_site_is_unknown(users, sites):
     with pytest.raises(ValidationFailed) as refused:
         register(users["registrar"])
     assert refused.value.errors == {"site": ["unknown site 'goris'"]}
+
+
+def test_each_person_gets_name_keys_that_unite_scripts(users, sites):
+    """Անահիտ Վարդանյան and Anahit Vardanian get the same keys: the hint looks them up so."""
+    register(users["registrar"], members=[
+        member(given_name="Անահիտ", family_name="Վարդանյան"),
+        member(given_name="Anahit", family_name="Vardanian", relationship="sibling"),
+    ])
+    keys = {(p.given_name_key, p.family_name_key, p.merged_into_id)
+            for p in Person.objects.all()}
+    assert len(keys) == 1
+    [(given, family, merged_into)] = keys
+    assert given
+    assert family
+    assert merged_into is None

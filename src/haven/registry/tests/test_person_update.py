@@ -7,6 +7,7 @@ import pytest
 from haven.audit.models import AuditAction, AuditEvent
 from haven.core import clock
 from haven.core.errors import NotFound, PermissionDenied, ValidationFailed
+from haven.core.names import surname_key
 from haven.registry import records
 from haven.registry.models import Person, PersonVulnerability, RecordChange
 from haven.registry.selectors import household_get
@@ -210,3 +211,14 @@ def test_a_second_head_of_household_is_refused(users, sites, make_household):
     assert "relationship" in problem.value.errors
     spouse.refresh_from_db()
     assert spouse.relationship == "spouse"
+
+
+def test_a_corrected_name_gets_new_keys_outside_the_history(users, anahit):
+    """The matching keys follow the name; the history shows only what the clerk changed."""
+    person_update(actor=actor_for(users["registrar"]), ref=anahit.code,
+                  changes={"family_name": "Петросян"})
+    fresh = Person.objects.get(pk=anahit.pk)
+    assert fresh.family_name_key != anahit.family_name_key
+    assert fresh.family_name_key == surname_key("Petrosyan")
+    [change] = updates(anahit)
+    assert set(change.changes) == {"family_name"}
