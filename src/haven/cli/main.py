@@ -65,7 +65,16 @@ def main() -> None:
     # Importing the command modules registers their commands on haven.cli.main's group.
     # Under `python -m haven.cli.main` this module is __main__, not haven.cli.main, so
     # run the group the commands were registered on.
-    from haven.cli import demo, intake, scenario, server, users  # noqa: F401
+    from haven.cli import (  # noqa: F401
+        demo,
+        intake,
+        link,
+        link_registry,
+        report,
+        scenario,
+        server,
+        users,
+    )
     from haven.cli.main import cli as group
 
     group(prog_name="haven")

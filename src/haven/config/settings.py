@@ -36,6 +36,8 @@ INSTALLED_APPS = [
     "haven.audit",
     "haven.registry",
     "haven.intake",
+    "haven.linkage",
+    "haven.reports",
 ]
 
 MIDDLEWARE = [
