@@ -39,6 +39,7 @@ sys.path.insert(0, str(REPO / "src"))
 from haven.intake.importing.samples import COLUMNS, sample_households  # noqa: E402
 
 TARGET_ROWS_PER_S = 10_000
+PROCESSES = 2  # the command's default; --processes 1 to compare
 SITE = "goris"
 USER = "coordinator"
 
@@ -89,9 +90,12 @@ def fresh_database(folder: Path) -> dict[str, str]:
 
 
 def run_import(env: dict[str, str], path: Path) -> tuple[float, float, float, str]:
-    """Import `path` in a child process; return (seconds, CPU seconds, peak RSS MB, output)."""
+    """Import `path` in a child process; return (seconds, CPU seconds, peak RSS MB, output).
+
+    CPU seconds and peak RSS include the importer's own reading process (waited for).
+    """
     command = [sys.executable, "-m", "haven.cli.main", "import", "households", str(path),
-               "--site", SITE, "--user", USER]
+               "--site", SITE, "--user", USER, "--processes", str(PROCESSES)]
     started = time.perf_counter()
     with tempfile.TemporaryFile() as out:
         child = subprocess.Popen(command, env=env, stdout=out, stderr=subprocess.DEVNULL)
@@ -188,11 +192,18 @@ def profile(rows: int) -> None:
         path = root / "households.csv"
         write_csv(path, rows)
         actor = Actor(user=User.objects.get(username=USER), channel="import")
+        from haven.core.bulk import bulk_allocation  # noqa: PLC0415
+
         profiler = cProfile.Profile()
+        bulk = bulk_allocation()  # as the command does
+        bulk.__enter__()
         profiler.enable()
-        import_households(actor=actor, path=path, site=SITE)
+        # With two processes only this one, the storing one, is profiled.
+        import_households(actor=actor, path=path, site=SITE, processes=PROCESSES)
         profiler.disable()
+        bulk.__exit__(None, None, None)
         stats = pstats.Stats(profiler)
+        stats.sort_stats("tottime").print_stats(25)
         stats.sort_stats("cumulative").print_stats(
             r"importing/(services|grouping|columns)|registry/services|audit/services|"
             r"query.py.*bulk_create|core/names/cleaning|registry/phones")
@@ -207,7 +218,11 @@ def main() -> int:
     parser.add_argument("--keep", action="store_true", help="keep the databases")
     parser.add_argument("--profile", type=int, metavar="ROWS",
                         help="profile an import of ROWS rows instead")
+    parser.add_argument("--processes", type=int, choices=(1, 2), default=2,
+                        help="the import command's --processes (default 2, its default)")
     options = parser.parse_args()
+    global PROCESSES  # noqa: PLW0603 - one setting for the whole run
+    PROCESSES = options.processes
     if options.profile:
         profile(options.profile)
         return 0

@@ -9,14 +9,42 @@ and JSON are stored exactly as the ORM would) and sends the rows with one
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from django.db import connections, router
 from django.db.models import AutoField, BigAutoField, Model, SmallAutoField
 
 _DATABASE_ASSIGNED = (AutoField, BigAutoField, SmallAutoField)
+
+
+# Young objects allowed before a collection; CPython's default is 700.
+_BULK_GC_THRESHOLD = (50_000, 50, 1_000)
+
+
+@contextlib.contextmanager
+def bulk_allocation() -> Iterator[None]:
+    """Collect garbage rarely while a long batch job runs in this process.
+
+    An import of a million rows makes tens of millions of short-lived objects, and
+    CPython's collector, run every 700 allocations, walked every object of Django and
+    the app each time: measured, 40% of reading and checking rows and 90% of receiving
+    a batch from the reading process. The objects alive now are frozen out of the
+    collector's walks and collections come every 50,000 allocations; both are undone
+    on exit. For the command line: the setting is process-wide.
+    """
+    threshold = gc.get_threshold()
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(*_BULK_GC_THRESHOLD)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*threshold)
+        gc.unfreeze()
 
 
 def insert_rows(objects: Sequence[Model]) -> None:

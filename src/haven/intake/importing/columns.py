@@ -214,7 +214,9 @@ class Row:
 
     number: int
     household_key: str
-    member: MemberInput
+    # None once its household is checked: storing it needs only its key and problems,
+    # and an import sends it from the reading process to the storing one.
+    member: MemberInput | None
     household: dict[str, Any]  # household fields given on this row, parsed
     key: str  # the source key (see the module docstring)
     digest: str  # SHA-256 of the row's cells as received

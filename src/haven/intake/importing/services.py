@@ -19,9 +19,10 @@ A dry run does all of the work, registration included, in transactions it rolls 
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -33,9 +34,11 @@ from haven.core import clock
 from haven.core.bulk import uuid_converter
 from haven.core.errors import ValidationFailed
 from haven.intake.importing.columns import HOUSEHOLD_FIELDS, KEY, Header, Row
-from haven.intake.importing.grouping import Group, groups, scan
+from haven.intake.importing.grouping import Group, Scan, groups, scan
+from haven.intake.importing.processes import in_child_process
 from haven.intake.importing.reading import (
     DEFAULT_LIMITS,
+    FileKind,
     FileRefused,
     Limits,
     file_check,
@@ -45,7 +48,13 @@ from haven.intake.importing.report import ImportReport
 from haven.intake.models import ImportJob, Submission
 from haven.registry.models import Household, Site
 from haven.registry.selectors import site_by_slug
-from haven.registry.services import HouseholdInput, households_register
+from haven.registry.services import (
+    HouseholdInput,
+    HouseholdRows,
+    households_check,
+    households_register,
+    households_rows,
+)
 
 if TYPE_CHECKING:
     from haven.accounts.access import Actor
@@ -99,7 +108,7 @@ def import_job_create(
 def import_households(
     *, actor: Actor, path: Path, site: str, dry_run: bool = False,
     progress: Progress | None = None, report_path: Path | None = None,
-    limits: Limits = DEFAULT_LIMITS, batch_size: int = BATCH_HOUSEHOLDS,
+    limits: Limits = DEFAULT_LIMITS, batch_size: int = BATCH_HOUSEHOLDS, processes: int = 1,
 ) -> ImportJob:
     """Import the file at `path` for `site` and return the finished job.
 
@@ -109,7 +118,8 @@ def import_households(
     job = import_job_create(actor=actor, path=path, site=site, dry_run=dry_run,
                             limits=limits, save=not dry_run)
     return import_job_run(actor=actor, job=job, path=path, progress=progress,
-                          report_path=report_path, limits=limits, batch_size=batch_size)
+                          report_path=report_path, limits=limits, batch_size=batch_size,
+                          processes=processes)
 
 
 def _job_update(job: ImportJob, **values: Any) -> None:
@@ -122,9 +132,14 @@ def _job_update(job: ImportJob, **values: Any) -> None:
 def import_job_run(
     *, actor: Actor, job: ImportJob, path: Path, progress: Progress | None = None,
     report_path: Path | None = None, limits: Limits = DEFAULT_LIMITS,
-    batch_size: int = BATCH_HOUSEHOLDS,
+    batch_size: int = BATCH_HOUSEHOLDS, processes: int = 1,
 ) -> ImportJob:
-    """Validate and import the job's file in batches, updating the job as it goes."""
+    """Validate and import the job's file in batches, updating the job as it goes.
+
+    With `processes=2`, a child process reads and checks the next batch while this one
+    stores the last (only where forking is safe: the command line, not a web server's
+    thread). Only this process writes, so a batch is still stored whole or not at all.
+    """
     actor.require("register")
     report = ImportReport(report_path)
     notify = progress or (lambda job: None)
@@ -137,16 +152,13 @@ def import_job_run(
         _job_update(job, status=ImportJob.Status.IMPORTING, rows_total=found.rows)
         notify(job)
         batch = _Batch(actor=actor, job=job, header=found.header, report=report)
-        with table_open(path, kind, limits=limits) as table:
-            pending: list[Group] = []
-            for group in groups(table, found, site=job.site.slug, limits=limits):
-                pending.append(group)
-                if len(pending) >= batch_size:
-                    batch.store(pending)
-                    pending = []
-                    notify(job)
-            if pending:
-                batch.store(pending)
+        site = job.site
+        actor.may_act_for_site(site.id)  # read the actor's sites now: the check reads no more
+        prepared = functools.partial(_prepared_batches, path, kind, found, actor=actor,
+                                     site=site, limits=limits, batch_size=batch_size)
+        for item in (in_child_process(prepared) if processes > 1 else prepared()):
+            batch.store(item)
+            notify(job)
         _job_update(job, status=ImportJob.Status.DONE, message=_summary(job, batch),
                     report=report.text(), finished_at=clock.now())
         notify(job)
@@ -168,6 +180,47 @@ def import_job_run(
     finally:
         report.close()
     return job
+
+
+@dataclass
+class _Prepared:
+    """A batch of households as read from the file, checked and made into rows."""
+
+    groups: list[Group]
+    checks: dict[int, int]  # group index -> index in `rows`, for groups with a key
+    rows: HouseholdRows
+
+
+def _prepared_batches(path: Path, kind: FileKind, found: Scan, *, actor: Actor, site: Site,
+                      limits: Limits, batch_size: int) -> Iterator[_Prepared]:
+    """Yield the file's households, `batch_size` at a time, read and checked."""
+    with table_open(path, kind, limits=limits) as table:
+        pending: list[Group] = []
+        for group in groups(table, found, site=site.slug, limits=limits):
+            pending.append(group)
+            if len(pending) >= batch_size:
+                yield _prepare(pending, actor=actor, site=site)
+                pending = []
+        if pending:
+            yield _prepare(pending, actor=actor, site=site)
+
+
+def _prepare(batch: list[Group], *, actor: Actor, site: Site) -> _Prepared:
+    checks: dict[int, int] = {}
+    households: list[HouseholdInput] = []
+    for index, group in enumerate(batch):
+        if group.key and not group.problem:
+            checks[index] = len(households)
+            households.append(_household_input(group, site.slug))
+    checked = households_check(actor=actor, households=households, sites={site.slug: site})
+    for index, group in enumerate(batch):
+        check = checks.get(index)
+        if check is not None and (group.problems or any(row.problems for row in group.rows)):
+            checked.valid.pop(check, None)  # refused however it stands in the database
+        for row in group.rows:
+            row.member = None
+    return _Prepared(groups=batch, checks=checks,
+                     rows=households_rows(actor=actor, checked=checked))
 
 
 def _summary(job: ImportJob, batch: _Batch) -> str:
@@ -200,7 +253,7 @@ class _Batch:
     report: ImportReport
     households: int = 0
 
-    def store(self, batch: list[Group]) -> None:
+    def store(self, batch: _Prepared) -> None:
         """Store a batch's new households and their submissions in one transaction.
 
         Another import of an overlapping file may store the same rows in between: the
@@ -227,13 +280,13 @@ class _Batch:
                     rows_skipped=job.rows_skipped + outcome.skipped,
                     rows_refused=job.rows_refused + outcome.refused_rows)
 
-    def _store(self, batch: list[Group]) -> _Outcome:
+    def _store(self, batch: _Prepared) -> _Outcome:
         outcome = _Outcome()
-        existing = _existing_keys([row.key for group in batch if group.key
+        existing = _existing_keys([row.key for group in batch.groups if group.key
                                    for row in group.rows])
-        ready: list[tuple[Group, HouseholdInput]] = []
-        to_check: list[tuple[Group, HouseholdInput]] = []
-        for group in batch:
+        rows = batch.rows
+        ready: list[tuple[Group, int]] = []
+        for index, group in enumerate(batch.groups):
             before = [row for row in group.rows if row.key in existing]
             if group.problem or not group.key:
                 self._refuse(outcome, group, household_problem=group.problem)
@@ -248,40 +301,32 @@ class _Batch:
                     % {"key": group.key[:40], "rows": ", ".join(str(r.number) for r in before[:5])}
                 self._refuse(outcome, group, rows=new, household_problem=problem)
             else:
-                household = _household_input(group, self.job.site.slug)
-                has_problems = group.problems or any(row.problems for row in group.rows)
-                (to_check if has_problems else ready).append((group, household))
-        if ready:
-            registered = households_register(actor=self.actor,
-                                             households=[h for _g, h in ready])
-            stored: list[tuple[Group, Household, list[Any]]] = []
-            for index, (group, _household) in enumerate(ready):
-                created = registered.households[index]
-                if created is None:
-                    self._refuse(outcome, group, errors=registered.errors.get(index, {}))
+                # A household with a problem found while reading is refused with the
+                # registry's own findings too, so the report names every problem at once.
+                check = batch.checks[index]
+                if group.problems or any(row.problems for row in group.rows) \
+                        or check in rows.errors:
+                    self._refuse(outcome, group, errors=rows.errors.get(check, {}))
                 else:
-                    stored.append((group, created, registered.person_ids[index]))
+                    ready.append((group, check))
+        if ready:
+            keep = {check for _group, check in ready}
+            registered = households_register(
+                actor=self.actor, rows=rows.without([i for i in rows.indexes if i not in keep]))
+            stored = [(group, registered.households[check], registered.person_ids[check])
+                      for group, check in ready]
             self._submissions(stored)
             outcome.households += len(stored)
             outcome.stored += sum(len(group.rows) for group, _h, _p in stored)
-        if to_check:
-            # Households with a problem found here are still checked by the registry, so
-            # the report names every problem at once; then the check is rolled back.
-            with transaction.atomic():
-                checked = households_register(actor=self.actor,
-                                              households=[h for _g, h in to_check])
-                transaction.set_rollback(True)
-            for index, (group, _household) in enumerate(to_check):
-                self._refuse(outcome, group, errors=checked.errors.get(index, {}))
         return outcome
 
-    def _submissions(self, stored: list[tuple[Group, Household, list[Any]]]) -> None:
+    def _submissions(self, stored: list[tuple[Group, Household | None, list[Any]]]) -> None:
         """One submission per row: its household, and the person its row became."""
         if not stored:
             return
         _submissions_insert([
             (row.key, row.digest, household.id, person)
-            for group, household, persons in stored
+            for group, household, persons in stored if household is not None
             for row, person in zip(group.rows, persons, strict=True)
         ], received_by=self.actor.user.pk)
 
@@ -390,7 +435,7 @@ def _household_input(group: Group, site: str) -> HouseholdInput:
                     "differs from row %(row)d of the same household") % {
                     "row": given_at[name].number}))
     return HouseholdInput(
-        site=site, members=[row.member for row in group.rows],
+        site=site, members=[row.member for row in group.rows if row.member is not None],
         place_of_origin=values.get("place_of_origin", ""), phone=values.get("phone", ""),
         size=values.get("size"), arrived_at=values.get("arrived_at"),
     )

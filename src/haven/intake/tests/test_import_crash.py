@@ -127,9 +127,30 @@ def kill_mid_way(live: Live, path: Path, rng: random.Random) -> None:
         assert time.monotonic() < deadline, "no batch was committed in time"
         time.sleep(0.01)
     time.sleep(rng.uniform(0, 0.5))
+    readers = children(process.pid)  # the process reading ahead (none if it has finished)
     process.send_signal(signal.SIGKILL)
     assert process.wait(timeout=30) == -signal.SIGKILL
     live.settle()
+    # The reading process must not live on, orphaned, once its importer is gone.
+    deadline = time.monotonic() + 30
+    while any(Path(f"/proc/{pid}").exists() and not zombie(pid) for pid in readers):
+        assert time.monotonic() < deadline, f"reading processes {readers} outlived the import"
+        time.sleep(0.05)
+
+
+def children(pid: int) -> list[int]:
+    """Return the ids of the child processes of `pid` (Linux /proc)."""
+    found: list[int] = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        found += [int(child) for child in (task / "children").read_text().split()]
+    return found
+
+
+def zombie(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] == "Z"
+    except OSError:
+        return True
 
 
 def test_an_import_killed_mid_way_and_run_again_stores_each_row_once(live, tmp_path):

@@ -238,3 +238,16 @@ def test_names_are_stored_the_same_from_every_encoding(users, tmp_path, encoding
     assert {("Анаит", "Варданян", "Сергеевна"), ("Пётр", "Оганесян", "Ёлкин")} <= names
     if encoding != "cp1251":
         assert ("Անահիտ", "Հարությունյան", "") in names
+
+
+def test_reading_in_a_second_process_gives_the_same_result(users, tmp_path):
+    """The command line's two processes store and report exactly what one process does."""
+    lines = [f"H{n},Anahit,Vardanyan,f,{1940 + n},head,," for n in range(9)]
+    lines += ["X,Tigran,Vardanyan,m,2099,head,,", "Y,Aram,,m,1970,head,,",
+              "H3,Anahit,Vardanyan,f,1943,head,,"]
+    path = write(tmp_path, HEADER, *lines)
+    one = run(users, path, batch_size=2, dry_run=True)
+    two = run(users, path, batch_size=2, processes=2)
+    assert (two.rows_stored, two.rows_refused) == (one.rows_stored, one.rows_refused) == (8, 4)
+    assert report(two) == report(one)
+    assert Household.objects.count() == 8

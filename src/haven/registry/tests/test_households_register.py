@@ -129,3 +129,21 @@ def test_a_registered_household_knows_its_site_and_registrar_without_a_query(
     assert not household._state.adding
     assert len(outcome.person_ids[0]) == 1
     assert Person.objects.get().id == outcome.person_ids[0][0]
+
+
+def test_a_code_already_taken_is_minted_again_and_the_batch_stored(users, sites, monkeypatch):
+    """Codes minted offline may meet one stored: the batch is stored with fresh codes."""
+    from haven.core import ids  # noqa: PLC0415
+    from haven.registry import services  # noqa: PLC0415
+
+    first = households_register(actor=actor_for(users["registrar"]),
+                                households=[HouseholdInput(site="goris", members=[member()])])
+    taken = first.households[0].code
+    minted = iter([taken])
+    monkeypatch.setattr(services, "new_code", lambda: next(minted, None) or ids.new_code())
+    again = households_register(actor=actor_for(users["registrar"]), households=[
+        HouseholdInput(site="goris", members=[member(given_name="Tigran", sex="male")])])
+    stored = again.households[0]
+    assert stored.code != taken
+    assert Household.objects.get(pk=stored.pk).code == stored.code
+    assert Household.objects.count() == 2

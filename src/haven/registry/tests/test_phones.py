@@ -1,8 +1,10 @@
 """Phone numbers as typed, with an E.164 form for matching when one can be worked out."""
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from haven.registry.phones import PhoneProblem, clean_phone
+from haven.registry.phones import PhoneProblem, _e164_parsed, clean_phone
 
 
 @pytest.mark.parametrize(
@@ -26,3 +28,12 @@ def test_text_that_is_not_a_phone_number_is_refused(typed):
     """Letters, too few digits and other symbols are refused."""
     with pytest.raises(PhoneProblem, match="is not a phone number"):
         clean_phone(typed)
+
+
+@given(national=st.from_regex(r"[0-9]{8}", fullmatch=True),
+       form=st.sampled_from(["+374 {a} {b}", "0{a} {b}", "+374{a}{b}", "0{a}-{b}",
+                             "+374 ({a}) {b}", "0 {a} {b}"]))
+def test_armenian_numbers_read_directly_agree_with_phonenumbers(national, form):
+    """The fast reading of +374 / 0XX numbers gives exactly what phonenumbers gives."""
+    typed = form.format(a=national[:2], b=national[2:])
+    assert clean_phone(typed) == (typed, _e164_parsed(typed))
