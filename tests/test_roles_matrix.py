@@ -13,7 +13,8 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from haven.config.api import api
 from haven.core import clock
 from haven.intake.models import ImportJob
-from haven.registry.models import Site
+from haven.linkage.models import MatchCandidate
+from haven.registry.models import Person, Site
 from haven.testing.factories import ApiClient, member
 
 ROLES = ["administrator", "coordinator", "registrar", "tracing_officer", "protection_officer",
@@ -82,6 +83,12 @@ def records(users, make_household) -> dict[str, dict[str, str]]:
             member(given_name=f"Anahit{site}", vulnerabilities=["injured"])])
         out[site] = {"site": site, "household": household.code,
                      "person": household.members.get().code}
+    for site in ("goris", "vayk"):  # a possible duplicate at each site, for /matches/{match}
+        twin = make_household(site=site, members=[member(given_name=f"Anahit{site}")])
+        pair = sorted([Person.objects.get(code=out[site]["person"]).id, twin.members.get().id])
+        out[site]["match"] = str(MatchCandidate.objects.create(
+            left_id=pair[0], right_id=pair[1], probability=0.8, created_at=clock.now(),
+            updated_at=clock.now()).pk)
     border = make_household(site="kornidzor", members=[member(given_name="Tigran")])
     out["border_person"] = {"person": border.members.get().code}
     for site in ("goris", "vayk"):  # a finished file import at each site, for /imports/{job}/
@@ -104,6 +111,7 @@ def _body(request: str, target: dict[str, str], records: dict[str, Any]) -> Any:
              "birth_date": "1990", "relationship": "head"}]},
         "PATCH /api/v1/households/{household}": {"phone": "+374 10 123456"},
         "PATCH /api/v1/persons/{person}": {"status": "departed"},
+        "POST /api/v1/matches/{match}/decision": {"decision": "skip"},
         "POST /api/v1/arrivals": {"person": records["border_person"]["person"],
                                   "site": target["site"]},
     }
@@ -125,7 +133,8 @@ def attempt(request: str, role: str, target: dict[str, str], users, records) -> 
     browser = Client()
     browser.force_login(users[role])
     response = browser.get(path)
-    return response.status_code, response.content.decode()
+    # Some pages are downloads (a PDF, a workbook): their bytes need not be UTF-8.
+    return response.status_code, response.content.decode(errors="replace")
 
 
 def _listed(body: Any, target: dict[str, str]) -> bool:

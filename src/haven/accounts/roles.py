@@ -28,6 +28,9 @@ class Policy:
     read_audit: bool = False
     manage_sites: bool = False
     manage_users: bool = False
+    # Review the linkage queue, merge and unmerge: only pairs whose two records are both
+    # within the user's sites (`all_sites` for every site).
+    review_matches: bool = False
 
 
 POLICIES: dict[str, Policy] = {
@@ -35,12 +38,13 @@ POLICIES: dict[str, Policy] = {
     Role.ADMINISTRATOR: Policy(all_sites=True, read_aggregates=True, manage_sites=True,
                                manage_users=True),
     Role.COORDINATOR: Policy(all_sites=True, read_records=True, register=True,
-                             read_aggregates=True),
-    Role.REGISTRAR: Policy(read_records=True, register=True, read_aggregates=True),
+                             read_aggregates=True, review_matches=True),
+    Role.REGISTRAR: Policy(read_records=True, register=True, read_aggregates=True,
+                           review_matches=True),
     # Tracing searches across the whole registry for the missing.
     Role.TRACING_OFFICER: Policy(all_sites=True, read_records=True, read_aggregates=True),
     Role.PROTECTION_OFFICER: Policy(read_records=True, register=True, medical_fields=True,
-                                    read_aggregates=True),
+                                    read_aggregates=True, review_matches=True),
     Role.AUDITOR: Policy(all_sites=True, read_audit=True),
     Role.VIEWER: Policy(all_sites=True, read_aggregates=True),
 }

@@ -14,7 +14,9 @@ from haven.accounts.access import Actor, client_address
 from haven.accounts.services import token_authenticate
 from haven.audit.api import router as audit_router
 from haven.core.errors import HavenError, ValidationFailed
+from haven.linkage.api import router as linkage_router
 from haven.registry.api import router as registry_router
+from haven.reports.api import router as reports_router
 
 
 class BearerToken(HttpBearer):
@@ -52,6 +54,8 @@ api = NinjaAPI(
 )
 api.add_router("/", registry_router)
 api.add_router("/", audit_router)
+api.add_router("/", reports_router)
+api.add_router("/", linkage_router)
 
 
 def _error(request: HttpRequest, status: int, code: str, message: str,

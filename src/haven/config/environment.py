@@ -33,6 +33,12 @@ VARIABLES = [
     Variable("HAVEN_TIME_ZONE", "Asia/Yerevan", "Time zone for dates shown to people."),
     Variable("HAVEN_VAR_DIR", "./var", "Folder for the SQLite database, secret key, static files."),
     Variable("HAVEN_LOG_LEVEL", "WARNING", "Python logging level."),
+    Variable("HAVEN_LINK_AUTO_THRESHOLD", "0.95",
+             "Match probability at or above which linkage joins two records automatically."),
+    Variable("HAVEN_LINK_REVIEW_THRESHOLD", "0.60",
+             "Match probability from which a pair goes to the review queue (below: apart)."),
+    Variable("HAVEN_REPORT_SUPPRESS_BELOW", "5",
+             "Open-data exports show counts from 1 to this minus 1 as '<N' (at least 3)."),
 ]
 DECLARED = {v.name for v in VARIABLES}
 
@@ -45,6 +51,17 @@ def env_str(name: str) -> str:
 
 def env_bool(name: str) -> bool:
     return env_str(name).lower() in {"1", "true", "yes", "on"}
+
+
+def env_float(name: str, default: float) -> float:
+    """Return the variable as a float, `default` if unset; ValueError names a bad value."""
+    value = env_str(name)
+    if not value:
+        return float(default)
+    try:
+        return float(value)
+    except ValueError:
+        raise ValueError(f"{name}={value!r} is not a number") from None
 
 
 def env_list(name: str) -> list[str]:

@@ -12,7 +12,14 @@ from pathlib import Path
 
 import dj_database_url
 
-from haven.config.environment import env_bool, env_list, env_str, secret_key, var_dir
+from haven.config.environment import (
+    env_bool,
+    env_float,
+    env_list,
+    env_str,
+    secret_key,
+    var_dir,
+)
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = var_dir()
@@ -174,6 +181,24 @@ USE_I18N = True
 USE_THOUSAND_SEPARATOR = True
 FORMAT_MODULE_PATH = ["haven.formats"]
 TIME_ZONE = env_str("HAVEN_TIME_ZONE") or "Asia/Yerevan"
+
+
+def _threshold(name: str, default: float) -> float:
+    # A value that is not a number becomes NaN, which check haven.E011 reports by name.
+    try:
+        return env_float(name, default)
+    except ValueError:
+        return float("nan")
+
+
+# Record linkage (haven.linkage): pairs at or above LINK_AUTO_THRESHOLD are linked
+# automatically, those from LINK_REVIEW_THRESHOLD up go to the review queue.
+LINK_AUTO_THRESHOLD = _threshold("HAVEN_LINK_AUTO_THRESHOLD", 0.95)
+LINK_REVIEW_THRESHOLD = _threshold("HAVEN_LINK_REVIEW_THRESHOLD", 0.60)
+# Open-data exports (haven.reports) show counts below this as "<5"; a value that is not a
+# whole number becomes 0, which check haven.E020 reports by name (it must be at least 3).
+_suppress_below = _threshold("HAVEN_REPORT_SUPPRESS_BELOW", 5)
+REPORT_SUPPRESS_BELOW = int(_suppress_below) if _suppress_below.is_integer() else 0
 USE_TZ = True
 
 STATIC_URL = "/static/"

@@ -26,6 +26,8 @@ urlpatterns = [
     path("sites/<slug:slug>/", site_views.site_edit, name="site-edit"),
     path("audit/", audit.audit_list, name="audit-list"),
     path("imports/", include("haven.intake.importing.urls")),
+    path("reports/", include("haven.reports.urls")),
+    path("", include("haven.linkage.urls")),  # matches/, persons/<ref>/unmerge/, hint
     path("api/v1/", api.urls),
     path("openrosa/", include("haven.intake.openrosa.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

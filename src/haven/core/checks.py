@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.core.checks import Error, Tags, register
 
 from haven.config.environment import env_str
@@ -22,3 +23,23 @@ def check_secret_key_configured(app_configs: Any, **kwargs: Any) -> list[Error]:
             id="haven.E001",
         )
     ]
+
+
+@register()
+def check_link_thresholds(app_configs: Any, **kwargs: Any) -> list[Error]:
+    upper, lower = settings.LINK_AUTO_THRESHOLD, settings.LINK_REVIEW_THRESHOLD
+    problems = [
+        Error(f"{name} must be a number from 0 to 1 (got {value}).",
+              hint="Set it to a probability such as 0.95.", id="haven.E011")
+        for name, value in (("HAVEN_LINK_AUTO_THRESHOLD", upper),
+                            ("HAVEN_LINK_REVIEW_THRESHOLD", lower))
+        if not 0.0 <= value <= 1.0  # NaN fails too
+    ]
+    if not problems and lower > upper:
+        problems.append(Error(
+            f"HAVEN_LINK_REVIEW_THRESHOLD ({lower}) is above HAVEN_LINK_AUTO_THRESHOLD "
+            f"({upper}): no pair could go to review.",
+            hint="The review threshold is the lower band edge; keep it at or below the "
+                 "auto threshold.", id="haven.E010"))
+    return problems
+

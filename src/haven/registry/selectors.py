@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Generic, TypeVar
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Exists, Model, OuterRef, Prefetch, Q, QuerySet
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from haven.audit.models import AuditAction, Outcome
@@ -355,7 +356,9 @@ def site_figures(*, actor: Actor, today: dt.date) -> list[SiteFigures]:
         arrivals = Arrival.objects.filter(site=site)
         figures.append(SiteFigures(
             site=site,
-            persons=arrivals.values("person_id").distinct().count(),
+            # Records merged into another count as that person (haven.linkage).
+            persons=arrivals.annotate(unique=Coalesce("person__merged_into_id", "person_id"))
+            .values("unique").distinct().count(),
             households=arrivals.values("person__household_id").distinct().count(),
             arrivals_today=arrivals.filter(arrived_at__date=today).count(),
         ))

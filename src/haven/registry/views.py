@@ -14,6 +14,7 @@ from haven.accounts.access import actor_from_request
 from haven.accounts.acting import acting_site, choose_site
 from haven.core.errors import PermissionDenied, ValidationFailed
 from haven.core.web import page
+from haven.linkage.selectors import person_links
 from haven.registry import records, selectors, services
 from haven.registry.forms import ListFilterForm, errors_by_row, household_from_post
 from haven.registry.vocabulary import DocumentType, Relationship, Sex, Vulnerability
@@ -155,6 +156,7 @@ def person_detail(request: HttpRequest, ref: str) -> HttpResponse:
     return render(request, "registry/person_detail.html", {
         "person": records.person_record(person, actor=actor), "history": history,
         "medical": actor.policy.medical_fields,
+        "links": person_links(actor=actor, person=person),
     })
 
 

@@ -1,0 +1,346 @@
+"""Run a linkage: prepare, train (or reuse a model), score pairs, cluster.
+
+Training, on a table of at least MIN_TRAINING_RECORDS records: the share of matching
+pairs from deterministic rules, u from random pairs, m by expectation maximisation
+on two blocking rules. A smaller table has too few pairs to estimate anything, so it
+is scored with the starting values of engine/model.py (the result says so:
+result.model["haven"]["trained"] is False).
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from splink import Linker, block_on
+from splink.internals.constants import LEVEL_NOT_OBSERVED_TEXT
+
+from haven.linkage.engine import model as linkage_model
+from haven.linkage.engine.backends import Backend, backend_for
+from haven.linkage.engine.clustering import cluster
+from haven.linkage.engine.model import LinkType
+from haven.linkage.engine.records import EngineInputError, prepare_records
+from haven.linkage.engine.results import DedupeResult, ScoredPair, Thresholds
+
+Progress = Callable[[str, float], None]
+
+MIN_TRAINING_RECORDS = 1000
+# Below this many records, term frequencies measured on the table say nothing about
+# how common a name is: exact name matches are weighed without them.
+MIN_TERM_FREQUENCY_RECORDS = 1000
+U_SAMPLE_PAIRS = 1e6
+# EM on a million records blocked on the birth date sees ~16 million pairs; a sample of
+# records giving about this many pairs estimates the m as well, in a tenth of the time.
+EM_MAX_PAIRS = 1e6
+DETERMINISTIC_RECALL = 0.8
+DEFAULT_THRESHOLDS = Thresholds()
+# No level may make a match impossible: a trained m below this is raised to it.
+M_FLOOR = 0.005
+
+
+def _quiet(progress: Progress | None) -> Progress:
+    return progress or (lambda _stage, _fraction: None)
+
+
+@contextmanager
+def _splink_quiet() -> Iterator[None]:
+    # Splink logs every SQL step and training iteration at INFO; a CLI shows stages.
+    logger = logging.getLogger("splink")
+    level = logger.level
+    logger.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
+
+
+def _settings_dict(columns: Sequence[str], backend: Backend, *, link_type: LinkType,
+                   model: dict[str, Any] | None, term_frequencies: bool) -> dict[str, Any]:
+    """Return Splink settings for this backend's dialect with the model's m, u and prior."""
+    settings = linkage_model.settings(columns, link_type=link_type).create_settings_dict(
+        backend.dialect)
+    settings["retain_matching_columns"] = True  # the gamma (level) columns
+    settings["retain_intermediate_calculation_columns"] = True  # Bayes factors
+    if not term_frequencies:
+        for comparison in settings["comparisons"]:
+            for level in comparison["comparison_levels"]:
+                level.pop("tf_adjustment_column", None)
+                level.pop("tf_adjustment_weight", None)
+    if model:
+        stored = {c["output_column_name"]: c for c in model.get("comparisons", [])}
+        for comparison in settings["comparisons"]:
+            trained = stored.get(comparison["output_column_name"])
+            if trained is None:
+                continue
+            pairs = zip(comparison["comparison_levels"], trained["comparison_levels"],
+                        strict=False)
+            for level, trained_level in pairs:
+                if level.get("label_for_charts") != trained_level.get("label_for_charts"):
+                    continue
+                for key in ("m_probability", "u_probability"):
+                    if isinstance(trained_level.get(key), float | int):
+                        level[key] = trained_level[key]
+        settings["probability_two_random_records_match"] = model.get(
+            "probability_two_random_records_match",
+            linkage_model.PRIOR_PROBABILITY_TWO_RECORDS_MATCH)
+    return settings
+
+
+def _repair_trained_levels(linker: Linker, prior: dict[str, Any]) -> None:
+    """Give unobserved levels their starting m/u back, and keep every m above M_FLOOR.
+
+    Splink scores a level the sample never showed with a 1e-6 placeholder, and EM can
+    drive a level's m to 0 (no match in the training blocks had a different
+    patronymic), which would make that level veto any link, whatever else agrees.
+    """
+    priors = {c["output_column_name"]: c for c in prior["comparisons"]}
+    comparisons = linker._settings_obj.comparisons
+    for comparison in comparisons:
+        start = priors[comparison.output_column_name]["comparison_levels"]
+        levels = comparison.comparison_levels
+        for level, start_level in zip(levels, start, strict=True):
+            if level.is_null_level or start_level.get("fix_m_probability"):
+                continue
+            for key in ("m_probability", "u_probability"):
+                value = getattr(level, f"_{key}")
+                unknown = value is None or value == LEVEL_NOT_OBSERVED_TEXT or (
+                    isinstance(value, float) and not math.isfinite(value))
+                if unknown and key in start_level:
+                    setattr(level, key, start_level[key])
+            if isinstance(level._m_probability, float | int):
+                level.m_probability = max(float(level._m_probability), M_FLOOR)
+
+
+def _trained_model(linker: Linker, columns: Sequence[str], trained: bool) -> dict[str, Any]:
+    """Return the linker's settings with m/u as a JSON-ready dict, and Haven's metadata."""
+    result: dict[str, Any] = linker._settings_obj.as_dict()
+    result["haven"] = {"format": linkage_model.MODEL_FORMAT, "columns": list(columns),
+                       "trained": trained}
+    return result
+
+
+def _train(linker: Linker, n_records: int, progress: Progress) -> bool:
+    if n_records < MIN_TRAINING_RECORDS:
+        return False
+    training = linker.training
+    try:
+        training.estimate_probability_two_random_records_match(
+            [block_on(*rule) for rule in linkage_model.DETERMINISTIC_RULES],
+            recall=DETERMINISTIC_RECALL)
+    except Exception:
+        logging.getLogger(__name__).info("kept the prior share of matching pairs")
+    progress("training: random pairs (u)", 0.25)
+    training.estimate_u_using_random_sampling(max_pairs=U_SAMPLE_PAIRS, seed=7)
+    for index, rule in enumerate(linkage_model.TRAINING_RULES):
+        progress(f"training: expectation maximisation on {' + '.join(rule)}",
+                 0.3 + 0.15 * index)
+        try:
+            training.estimate_parameters_using_expectation_maximisation(
+                block_on(*rule), estimate_without_term_frequencies=True,
+                max_pairs=EM_MAX_PAIRS)
+        except Exception:
+            logging.getLogger(__name__).info("EM on %s found nothing to learn", rule)
+    return True
+
+
+def _pairs(predictions: pd.DataFrame, labels: dict[str, list[str]]) -> list[ScoredPair]:
+    """Turn Splink's prediction rows into ScoredPairs with level labels and Bayes factors."""
+    names = [name for name in labels if f"gamma_{name}" in predictions.columns]
+    level_columns, factor_columns = [], []
+    for name in names:
+        # Splink numbers a comparison's levels from the last (0) up; a null level is -1.
+        non_null = [label for label in labels[name] if label != "null"]
+        by_gamma = np.array([*reversed(non_null), "null"], dtype=object)  # -1 → last
+        gamma = predictions[f"gamma_{name}"].to_numpy(dtype=np.int64)
+        level_columns.append(by_gamma[gamma])
+        weight = predictions[f"mw_{name}"].fillna(0.0).to_numpy(dtype=float)
+        if f"mw_tf_adj_{name}" in predictions.columns:
+            weight = weight + predictions[f"mw_tf_adj_{name}"].fillna(0.0).to_numpy(dtype=float)
+        factor_columns.append(np.exp2(weight))
+    lefts = predictions["record_id_l"].astype(str).to_numpy()
+    rights = predictions["record_id_r"].astype(str).to_numpy()
+    probabilities = predictions["match_probability"].to_numpy(dtype=float)
+    weights = predictions["match_weight"].to_numpy(dtype=float)
+    pairs = []
+    for i in range(len(predictions)):
+        left, right = (lefts[i], rights[i]) if lefts[i] < rights[i] else (rights[i], lefts[i])
+        pairs.append(ScoredPair(
+            left, right, float(probabilities[i]), float(weights[i]),
+            {name: str(column[i]) for name, column in zip(names, level_columns, strict=True)},
+            {name: float(column[i]) for name, column in zip(names, factor_columns,
+                                                             strict=True)}))
+    return pairs
+
+
+def _predict(linker: Linker, lower: float) -> pd.DataFrame:
+    predictions = linker.inference.predict(threshold_match_probability=lower)
+    # Only the ids, scores and per-comparison levels and weights: the matching columns
+    # Splink keeps beside the levels would double the memory of a million-record run.
+    names = [c.unquote().name for c in predictions.columns]
+    wanted = [c for c in names if c in ("record_id_l", "record_id_r",
+              "match_probability", "match_weight") or c.startswith(("gamma_", "mw_"))]
+    select = ", ".join(wanted)
+    frame: pd.DataFrame = linker.misc.query_sql(
+        f"select {select} from {predictions.physical_name}",  # noqa: S608 - Splink's names
+        output_type="pandas")
+    predictions.drop_table_from_database_and_remove_from_cache()
+    return frame
+
+
+def _prepare_all(tables: Sequence[pd.DataFrame]) -> tuple[list[pd.DataFrame], list[str]]:
+    prepared = [prepare_records(t) for t in tables]
+    columns: list[str] = []
+    for table in prepared:
+        columns += [c for c in table.columns if c not in columns]
+    # Every table gets every column, so that Splink sees one schema.
+    aligned = []
+    for table in prepared:
+        complete = table.copy()
+        for column in columns:
+            if column not in complete.columns:
+                complete[column] = pd.Series([None] * len(complete), dtype="string")
+        aligned.append(_typed(complete[columns]))
+    ids = [set(t["record_id"]) for t in aligned]
+    for i in range(len(ids)):
+        for j in range(i + 1, len(ids)):
+            if shared := ids[i] & ids[j]:
+                raise EngineInputError(
+                    f"record_id {min(shared)!r} appears in two tables", column="record_id")
+    return aligned, columns
+
+
+def _typed(table: pd.DataFrame) -> pd.DataFrame:
+    # String columns as pandas strings, so that a column with no value at all is still
+    # VARCHAR in DuckDB (an all-None object column would have no type).
+    for column in table.columns:
+        if str(table[column].dtype) != "Int64":
+            table[column] = table[column].astype("string")
+    return table
+
+
+def _run(tables: Sequence[pd.DataFrame], *, link_type: LinkType, engine: str,
+         thresholds: Thresholds, model: dict[str, Any] | None,
+         must_link: Iterable[tuple[str, str]], cannot_link: Iterable[tuple[str, str]],
+         progress: Progress | None) -> DedupeResult:
+    started = time.perf_counter()
+    report = _quiet(progress)
+    report("preparing records", 0.0)
+    prepared, columns = _prepare_all(tables)
+    if model is not None:
+        columns = _model_columns(model, columns, prepared)
+    n_records = sum(len(t) for t in prepared)
+    backend = backend_for(engine)
+    if n_records < 2:
+        backend.close()
+        return _trivial_result(prepared, columns, backend, link_type=link_type, model=model,
+                               engine=engine, started=started, report=report)
+    try:
+        with _splink_quiet():
+            prior = _settings_dict(columns, backend, link_type=link_type, model=None,
+                                   term_frequencies=False)
+            settings = _settings_dict(
+                columns, backend, link_type=link_type, model=model,
+                term_frequencies=n_records >= MIN_TERM_FREQUENCY_RECORDS)
+            frames = [backend.register(t, f"records_{i}") for i, t in enumerate(prepared)]
+            linker = Linker(frames if len(frames) > 1 else frames[0], settings, log_level=None)
+            report("training" if model is None else "reusing the stored model", 0.2)
+            if model is None:
+                trained = _train(linker, n_records, report)
+                _repair_trained_levels(linker, prior)
+            else:
+                trained = bool(model.get("haven", {}).get("trained"))
+            report("scoring pairs", 0.6)
+            predictions = _predict(linker, thresholds.lower)
+            result_model = _trained_model(linker, columns, trained)
+    finally:
+        backend.close()
+    report("clustering", 0.9)
+    labels = linkage_model.level_labels(columns)
+    pairs = _pairs(predictions, labels)
+    pairs = [p for p in pairs if p.probability >= thresholds.lower]
+    pairs.sort(key=lambda p: (-p.probability, p.left_id, p.right_id))
+    ids = [record_id for t in prepared for record_id in t["record_id"]]
+    clusters, probabilities = cluster(ids, pairs, upper=thresholds.upper,
+                                      must_link=must_link, cannot_link=cannot_link)
+    report("done", 1.0)
+    return DedupeResult(clusters=clusters, probabilities=probabilities, pairs=pairs,
+                        model=result_model, engine=engine,
+                        seconds=time.perf_counter() - started)
+
+
+def _trivial_result(prepared: Sequence[pd.DataFrame], columns: Sequence[str],
+                    backend: Backend, *, link_type: LinkType, model: dict[str, Any] | None,
+                    engine: str, started: float, report: Progress) -> DedupeResult:
+    """Return the result for fewer than two records: each its own cluster."""
+    if model is None:
+        model = _settings_dict(columns, backend, link_type=link_type, model=None,
+                               term_frequencies=False)
+        model["haven"] = {"format": linkage_model.MODEL_FORMAT, "columns": list(columns),
+                          "trained": False}
+    ids = [record_id for t in prepared for record_id in t["record_id"]]
+    report("done", 1.0)
+    return DedupeResult(clusters={i: i for i in ids}, probabilities=dict.fromkeys(ids, 0.0),
+                        pairs=[], model=model, engine=engine,
+                        seconds=time.perf_counter() - started)
+
+
+def _model_columns(model: dict[str, Any], columns: list[str],
+                   prepared: list[pd.DataFrame]) -> list[str]:
+    """Use the stored model's columns; a column it compares that the input lacks is empty."""
+    stored = model.get("haven", {}).get("columns")
+    if not stored:
+        return columns
+    for table in prepared:
+        for column in stored:
+            if column not in table.columns:
+                table[column] = pd.Series([None] * len(table), dtype="string")
+    return list(stored)
+
+
+def dedupe(records: pd.DataFrame, *, engine: str = "duckdb",
+           thresholds: Thresholds = DEFAULT_THRESHOLDS, model: dict[str, Any] | None = None,
+           must_link: Iterable[tuple[str, str]] = (),
+           cannot_link: Iterable[tuple[str, str]] = (),
+           progress: Progress | None = None) -> DedupeResult:
+    """Find the records of one table that are the same person, and cluster them.
+
+    With model=None, train the model on the records; otherwise reuse it (no training).
+    Clusters join pairs at or above thresholds.upper and the must-link pairs, never
+    putting a cannot-link pair in one cluster. progress(stage, fraction) is called as
+    stages complete.
+    """
+    return _run([records], link_type="dedupe_only", engine=engine, thresholds=thresholds,
+                model=model, must_link=must_link, cannot_link=cannot_link, progress=progress)
+
+
+def link_tables(left: pd.DataFrame, right: pd.DataFrame, *, engine: str = "duckdb",
+                thresholds: Thresholds = DEFAULT_THRESHOLDS, model: dict[str, Any] | None = None,
+                progress: Progress | None = None) -> DedupeResult:
+    """Link two tables (no pairs within a table), as `dedupe` does for one."""
+    return _run([left, right], link_type="link_only", engine=engine, thresholds=thresholds,
+                model=model, must_link=(), cannot_link=(), progress=progress)
+
+
+def link_new(new: pd.DataFrame, existing: pd.DataFrame, *, model: dict[str, Any],
+             engine: str = "duckdb",
+             thresholds: Thresholds = DEFAULT_THRESHOLDS) -> list[ScoredPair]:
+    """Score new records against existing ones and against each other, with a stored model.
+
+    No existing-vs-existing pair is scored. Return the pairs at or above thresholds.lower.
+    """
+    if len(new) == 0:
+        return []
+    across = _run([new, existing], link_type="link_only", engine=engine,
+                  thresholds=thresholds, model=model, must_link=(), cannot_link=(),
+                  progress=None) if len(existing) else None
+    within = _run([new], link_type="dedupe_only", engine=engine, thresholds=thresholds,
+                  model=model, must_link=(), cannot_link=(), progress=None)
+    pairs = (across.pairs if across else []) + within.pairs
+    pairs.sort(key=lambda p: (-p.probability, p.left_id, p.right_id))
+    return pairs

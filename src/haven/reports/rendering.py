@@ -1,0 +1,132 @@
+"""Render a Sitrep as JSON, HTML or PDF; the figures themselves are computed once, elsewhere."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
+
+from haven.reports.sitrep import AGE_BANDS, NOT_RECORDED, SEXES, Demography, Sitrep
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest
+
+
+STYLESHEET = Path(__file__).resolve().parent / "static" / "reports" / "reports.css"
+
+
+def _demography(figures: Demography) -> dict[str, int]:
+    return {"total": figures.total, "female": figures.female, "male": figures.male,
+            "sex_unknown": figures.sex_unknown, "children": figures.children,
+            "adults": figures.adults, "elderly": figures.elderly,
+            "age_unknown": figures.age_unknown}
+
+
+def sitrep_json(report: Sitrep) -> dict[str, Any]:
+    """Return the report as plain JSON-ready data (exact figures: the internal report)."""
+    age_sex = {band: {sex: report.demography.counts.get((sex, band), 0) for sex in SEXES}
+               for band in AGE_BANDS}
+    return {
+        "date": report.date.isoformat(),
+        "generated_at": report.generated_at.isoformat(),
+        "time_zone": report.time_zone,
+        "all_sites": report.all_sites,
+        "sites": [
+            {"slug": s.slug, "name": s.name, "kind": s.kind, "settlement": s.settlement,
+             "province": s.province, "capacity": s.capacity,
+             **_site_totals(report, s.slug)}
+            for s in report.sites
+        ],
+        "days": [
+            {"date": d.date.isoformat(), "new_arrivals": d.new_arrivals,
+             "cumulative_arrivals": d.cumulative_arrivals, "registrations": d.registrations,
+             "cumulative_registrations": d.cumulative_registrations,
+             "children": d.children, "elderly": d.elderly, "female": d.female, "male": d.male,
+             "new_children": d.new.children, "new_elderly": d.new.elderly,
+             "new_female": d.new.female, "new_male": d.new.male}
+            for d in report.days
+        ],
+        "site_days": [
+            {"site": d.site, "date": d.date.isoformat(), "new_arrivals": d.new_arrivals,
+             "cumulative_arrivals": d.cumulative_arrivals, "registrations": d.registrations,
+             "cumulative_registrations": d.cumulative_registrations,
+             "households": d.cumulative_households, "new_households": d.new_households,
+             **{k: v for k, v in _demography(d.cumulative).items() if k != "total"}}
+            for d in report.site_days
+        ],
+        "totals": {
+            "arrivals": report.arrivals, "registrations": report.registrations,
+            "households": report.households, **_demography(report.demography),
+            "deaths": report.deaths, "injured": report.injured, "present": report.present,
+        },
+        "age_sex": age_sex,
+        "vulnerabilities": dict(report.vulnerabilities),
+        "occupancy": [
+            {"site": o.site, "present": o.present, "capacity": o.capacity,
+             "share": round(o.share, 4) if o.share is not None else None}
+            for o in report.occupancy
+        ],
+        "not_recorded": list(NOT_RECORDED),
+        "suppressed_below": None,
+    }
+
+
+def _site_totals(report: Sitrep, slug: str) -> dict[str, int]:
+    last = report.site_totals.get(slug)
+    if last is None:
+        return {"arrivals": 0, "registrations": 0, "households": 0}
+    return {"arrivals": last.cumulative_arrivals,
+            "registrations": last.cumulative_registrations,
+            "households": last.cumulative_households}
+
+
+def sitrep_context(report: Sitrep) -> dict[str, Any]:
+    """Return what the report templates need: the report, its charts and table rows."""
+    from haven.reports import charts  # noqa: PLC0415 - matplotlib only when drawing
+
+    sites = {s.slug: s for s in report.sites}
+    return {
+        "report": report,
+        "charts": charts.sitrep_charts(report),
+        "pyramid_rows": [
+            {"band": band, "female": report.demography.counts.get(("female", band), 0),
+             "male": report.demography.counts.get(("male", band), 0),
+             "unknown": report.demography.counts.get(("unknown", band), 0)}
+            for band in reversed(AGE_BANDS)
+        ],
+        "occupancy_rows": [{"site": sites[o.site], "present": o.present,
+                            "capacity": o.capacity,
+                            "percent": round(100 * o.share, 1) if o.share is not None else None}
+                           for o in report.occupancy],
+        "site_rows": [{"site": s, "totals": report.site_totals.get(s.slug)}
+                      for s in report.sites],
+        "vulnerability_rows": [(_vulnerability_label(code), n)
+                               for code, n in report.vulnerabilities.items()],
+        "not_recorded": [_("Tracing cases opened, matched and reunified"),
+                         _("Aid pledged and delivered")],
+    }
+
+
+def _vulnerability_label(code: str) -> str:
+    labels = {"injured": _("Injured"), "burns": _("Burns"), "malnourished": _("Malnourished"),
+              "disability": _("Disability (any of the six domains)"),
+              "unaccompanied_child": _("Unaccompanied children"), "pregnant": _("Pregnant")}
+    return labels.get(code, code)
+
+
+def sitrep_html(report: Sitrep, *, request: HttpRequest | None = None) -> str:
+    """Return the printable report as a standalone HTML document (charts inlined)."""
+    context = sitrep_context(report) if not report.is_empty else {"report": report}
+    return render_to_string("reports/sitrep_document.html",
+                            {**context, "stylesheet": STYLESHEET.read_text(encoding="utf-8")},
+                            request=request)
+
+
+def sitrep_pdf(report: Sitrep) -> bytes:
+    """Return the printable report as an A4 PDF (WeasyPrint), the charts as vector SVG."""
+    from weasyprint import HTML  # type: ignore[import-untyped]  # noqa: PLC0415 - heavy, only when printing
+
+    document = HTML(string=sitrep_html(report), base_url=None)
+    return bytes(document.write_pdf())

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from haven.reports import views
+
+urlpatterns = [
+    path("", views.dashboard, name="reports-dashboard"),
+    path("print/", views.printable, name="reports-print"),
+    path("sitrep.pdf", views.pdf, name="reports-pdf"),
+    path("open-data.csv", views.open_data_csv, name="reports-open-data-csv"),
+    path("open-data.xlsx", views.open_data_xlsx, name="reports-open-data-xlsx"),
+]
