@@ -122,7 +122,7 @@ def person_merge(*, actor: Actor, person: str, into: str) -> PersonMerge:
         if clusters.blocked(merged, survivor):
             raise Conflict(_("These records were judged to be different people."))
         record = _merge(actor, clusters, merged, survivor)
-        audit_record(actor=actor, action=AuditAction.PERSON_UPDATE, target_type="person",
+        audit_record(actor=actor, action=AuditAction.PERSON_MERGE, target_type="person",
                      target_ids=[merged, survivor], site=source.household.registered_at.slug)
         _close_moot()
     return record
@@ -146,7 +146,7 @@ def person_unmerge(*, actor: Actor, person: str) -> PersonMerge | None:
             PersonMerge.objects.create(person=record, into_id=into, merged_by=actor.user,
                                        merged_at=clock.now(), undone_at=clock.now(),
                                        undone_by=actor.user)
-        audit_record(actor=actor, action=AuditAction.PERSON_UPDATE, target_type="person",
+        audit_record(actor=actor, action=AuditAction.PERSON_UNMERGE, target_type="person",
                      target_ids=[record.id, into], site=record.household.registered_at.slug)
         _close_moot()
     return merge
@@ -180,7 +180,7 @@ def match_confirm(*, actor: Actor, candidate: int) -> MatchCandidate:
             merged, into = clusters.order(left, right)
             _merge(actor, clusters, merged, into, candidate=ticket)
         _decide(actor, ticket, MatchState.CONFIRMED)
-        audit_record(actor=actor, action=AuditAction.PERSON_UPDATE, target_type="person",
+        audit_record(actor=actor, action=AuditAction.MATCH_DECIDE, target_type="person",
                      target_ids=[ticket.left_id, ticket.right_id])
         _close_moot()
     return ticket
@@ -193,7 +193,7 @@ def match_reject(*, actor: Actor, candidate: int) -> MatchCandidate:
     with transaction.atomic():
         _decide(actor, ticket, MatchState.REJECTED)
         _split(actor, ticket.left_id, ticket.right_id)
-        audit_record(actor=actor, action=AuditAction.PERSON_UPDATE, target_type="person",
+        audit_record(actor=actor, action=AuditAction.MATCH_DECIDE, target_type="person",
                      target_ids=[ticket.left_id, ticket.right_id])
         _close_moot()
     return ticket
@@ -381,7 +381,7 @@ def _finish(actor: Actor, run: LinkageRun, clusters: Clusters, started: float,
     run.finished_at = clock.now()
     run.seconds = round(time.monotonic() - started, 3)
     run.save()
-    audit_record(actor=actor, action=AuditAction.PERSON_UPDATE, target_type="person",
+    audit_record(actor=actor, action=AuditAction.LINKAGE_RUN, target_type="person",
                  target_ids=sorted(set(merged_ids)))
 
 

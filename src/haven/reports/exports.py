@@ -104,7 +104,7 @@ def sites_table(report: Sitrep, *, threshold: int | None = None) -> OpenTable:
         # Conservatively as if the sites added up to the total (a person who passed two
         # sites is counted at both, so they need not).
         for key in (*_SEX, *_AGE, "individuals", "killed", "injured"):
-            lines.append([(row, key) for row in counts])
+            lines.append([("*", key), *((row, key) for row in counts if row != "*")])
     hidden = suppress(values, lines, threshold=threshold)
     rows = []
     for row, name, province in labels:
@@ -144,7 +144,7 @@ def dtm_table(report: Sitrep, *, threshold: int | None = None) -> OpenTable:
         values[(entry.site, day, "households")] = entry.cumulative_households
         values[(entry.site, day, "new_arrivals")] = entry.new_arrivals
         values[(entry.site, day, "registrations")] = entry.registrations
-        # individuals today = individuals on the site's previous row + new arrivals today.
+        # individuals today = new arrivals today + individuals on the site's previous row.
         line = [(entry.site, day, "individuals"), (entry.site, day, "new_arrivals")]
         if entry.site in previous:
             line.append((entry.site, previous[entry.site], "individuals"))

@@ -1,17 +1,20 @@
 """Small-cell suppression for published tables, with complementary suppression.
 
 A published table is a set of cells and a set of *lines*: groups of published cells
-bound by one sum (the cells of a row and the row's total; a site's cumulative count
-today, yesterday and today's new arrivals). A reader who knows every cell of a line but
-one can work that one out, so:
+bound by one sum, the line's first cell being the sum of the others (a row's total and
+its cells; a site's count today, yesterday's and today's new arrivals). A reader who
+knows every cell of a line but one can work that one out, so:
 
 1. every count from 1 to threshold - 1 is suppressed (zero says nothing about anyone);
 2. while some line holds exactly one suppressed cell, the smallest other cell of that
-   line is suppressed too (a non-zero one if there is one), until no line changes.
+   line is suppressed too (a non-zero one if there is one);
+3. lines can also be combined (two rows minus a column...): while the equations of all
+   lines together still fix the value of some suppressed cell (it has no freedom in
+   their null space), one more cell of a line through it is suppressed, and step 2
+   runs again.
 
-Each line then holds no suppressed cell or at least two, so no single line gives a
-suppressed value away. (Combining several lines can in rare layouts still narrow a value
-down; the published tables here are small and regular, and docs/reports.md says so.)
+No suppressed cell's exact value then follows from the published cells and sums. (A
+reader can still bound one: counts are never negative.)
 """
 
 from __future__ import annotations
@@ -19,6 +22,8 @@ from __future__ import annotations
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Generic, TypeVar
+
+import numpy as np
 
 K = TypeVar("K", bound=Hashable)
 
@@ -37,27 +42,69 @@ class Suppressed(Generic[K]):
 
 def suppress(values: Mapping[K, int], lines: Iterable[Sequence[K]], *,
              threshold: int) -> Suppressed[K]:
-    """Return the cells of `values` to withhold, given the `lines` a reader can sum."""
+    """Return the cells of `values` to withhold, given the `lines` a reader can sum.
+
+    Each line's first cell is the sum of its other cells.
+    """
     if threshold < MINIMUM_THRESHOLD:
         raise ValueError(f"threshold {threshold} is below {MINIMUM_THRESHOLD}")
     primary = frozenset(k for k, v in values.items() if 0 < v < threshold)
     hidden = set(primary)
     groups = [list(dict.fromkeys(line)) for line in lines]
+    while True:
+        _close_lines(values, groups, hidden)
+        exposed = _determined(groups, hidden)
+        if exposed is None:
+            break
+        others = [k for line in groups if exposed in line for k in line if k not in hidden]
+        if not others:  # pragma: no cover - a determined cell lies on a line with a free cell
+            break
+        hidden.add(_smallest(values, others))
+    return Suppressed(primary=primary, complementary=frozenset(hidden - primary))
+
+
+def _smallest(values: Mapping[K, int], cells: list[K]) -> K:
+    # The smallest non-zero cell gives away least; a zero only when nothing else is left.
+    return min(cells, key=lambda k: (values[k] == 0, values[k]))
+
+
+def _close_lines(values: Mapping[K, int], groups: list[list[K]], hidden: set[K]) -> None:
+    """Withhold a second cell in every line with exactly one withheld cell, until none."""
     changed = True
     while changed:
         changed = False
         for line in groups:
             inside = [k for k in line if k in hidden]
-            if len(inside) != 1:
-                continue
             others = [k for k in line if k not in hidden]
-            if not others:
-                continue
-            # The smallest non-zero cell gives away least; a zero only when nothing else is left.
-            pick = min(others, key=lambda k: (values[k] == 0, values[k]))
-            hidden.add(pick)
-            changed = True
-    return Suppressed(primary=primary, complementary=frozenset(hidden - primary))
+            if len(inside) == 1 and others:
+                hidden.add(_smallest(values, others))
+                changed = True
+
+
+def _determined(groups: list[list[K]], hidden: set[K]) -> K | None:
+    """Return a withheld cell whose value the lines' equations fix, or None."""
+    cells = sorted(hidden, key=repr)
+    index = {k: i for i, k in enumerate(cells)}
+    rows = []
+    for line in groups:
+        row = np.zeros(len(cells))
+        for position, k in enumerate(line):
+            if k in index:
+                row[index[k]] += 1.0 if position == 0 else -1.0
+        if row.any():
+            rows.append(row)
+    if not rows:
+        return None
+    matrix = np.array(rows)
+    # A cell is fixed when every solution of the homogeneous system leaves it at zero:
+    # its coordinate vanishes across the null space.
+    _u, singular, vt = np.linalg.svd(matrix)
+    rank = int((singular > 1e-9 * max(1.0, float(singular.max(initial=0.0)))).sum())
+    null_space = vt[rank:]
+    for k, i in index.items():
+        if null_space.shape[0] == 0 or np.all(np.abs(null_space[:, i]) < 1e-9):
+            return k
+    return None
 
 
 def shown(value: int, key: K, suppressed: Suppressed[K], *, threshold: int) -> str:

@@ -6,6 +6,7 @@ import random
 import pytest
 from click.testing import CliRunner
 
+from haven.audit.models import AuditAction, AuditEvent
 from haven.cli import link_registry as _link_registry  # noqa: F401  (registers the commands)
 from haven.cli.main import cli
 from haven.core import clock
@@ -87,6 +88,8 @@ def test_a_run_merges_the_same_woman_written_in_three_scripts(users, registry):
     assert Person.objects.count() == run.records
     for person in registry:
         assert person.arrivals.count() == 1
+    event = AuditEvent.objects.get(action=AuditAction.LINKAGE_RUN)
+    assert {t.target_id for t in event.targets.all()} >= {str(p.id) for p in registry[1:3]}
 
 
 def test_a_second_run_keeps_decisions_and_opens_no_duplicate_ticket(users, registry):

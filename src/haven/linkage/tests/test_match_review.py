@@ -168,3 +168,13 @@ def test_a_run_never_merges_two_members_of_one_household(coordinator, make_house
     # nor is the pair put to a reviewer
     services._queue(run, clusters, [scored(first, second, 0.99), scored(second, again, 0.9)])
     assert not MatchCandidate.objects.exists()
+
+
+def test_a_decision_is_audited_as_one_naming_the_pair(coordinator, goris):
+    from haven.audit.models import AuditAction, AuditEvent  # noqa: PLC0415
+
+    a, b = goris[:2]
+    queue_pairs(coordinator, [scored(a, b)])
+    services.match_reject(actor=coordinator, candidate=ticket(a, b).pk)
+    event = AuditEvent.objects.get(action=AuditAction.MATCH_DECIDE)
+    assert {t.target_id for t in event.targets.all()} == {str(a.id), str(b.id)}

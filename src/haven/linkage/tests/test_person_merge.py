@@ -118,3 +118,18 @@ def test_site_counts_follow_merges(users, make_household):
     assert at_goris() == 1
     services.person_unmerge(actor=coordinator, person=second.code)
     assert at_goris() == 2
+
+
+def test_merges_and_unmerges_are_audited_as_such_naming_both_records(users, three):
+    from haven.audit.models import AuditAction, AuditEvent  # noqa: PLC0415
+
+    coordinator = actor_for(users["coordinator"])
+    services.person_merge(actor=coordinator, person=three[1].code, into=three[0].code)
+    services.person_unmerge(actor=coordinator, person=three[1].code)
+    logged = [(e.action, {t.target_id for t in e.targets.all()}, e.username)
+              for e in AuditEvent.objects.filter(action__in=[AuditAction.PERSON_MERGE,
+                                                             AuditAction.PERSON_UNMERGE])
+              .order_by("id")]
+    both = {str(three[0].id), str(three[1].id)}
+    assert logged == [("person.merge", both, "coordinator"),
+                      ("person.unmerge", both, "coordinator")]
