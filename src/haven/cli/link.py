@@ -4,7 +4,9 @@ The group is defined here; `dedupe` (any CSV file) lives in this module and the
 commands on the live registry (`run`, ...) in `haven.cli.link_registry`.
 """
 
-# Django and the app modules are imported inside the commands, after django.setup().
+# The engine (pandas, Splink, DuckDB) is imported inside the commands: importing it here
+# added a second and a half to every `haven` command, `haven --help` included.
+# ruff: noqa: PLC0415
 
 from __future__ import annotations
 
@@ -14,12 +16,19 @@ import os
 import tempfile
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
-import pandas as pd
 
 from haven.cli.main import cli
-from haven.linkage.engine import ENGINES, DedupeResult, EngineInputError, Thresholds, dedupe
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from haven.linkage.engine import DedupeResult
+
+# haven.linkage.engine.ENGINES, without importing the engine (a test keeps them equal).
+ENGINE_CHOICES = ("duckdb", "spark")
 
 
 @cli.group("link")
@@ -28,7 +37,7 @@ def link_group() -> None:
 
 
 def _default_threshold(variable: str, default: float) -> float:
-    from haven.config.environment import env_float  # noqa: PLC0415 - no Django needed
+    from haven.config.environment import env_float  # no Django needed
 
     try:
         return env_float(variable, default)
@@ -37,6 +46,8 @@ def _default_threshold(variable: str, default: float) -> float:
 
 
 def _read_records(path: Path) -> pd.DataFrame:
+    import pandas as pd
+
     try:
         # utf-8-sig reads UTF-8 with or without a byte-order mark; every value stays a
         # string ("" when empty), as the engine expects.
@@ -86,7 +97,7 @@ class _StageLines:
 @click.option("--output", "output_path", required=True,
               type=click.Path(dir_okay=False, writable=True, path_type=Path),
               help="CSV file to write: record_id,cluster_id,match_probability.")
-@click.option("--engine", type=click.Choice(ENGINES), default="duckdb", show_default=True,
+@click.option("--engine", type=click.Choice(ENGINE_CHOICES), default="duckdb", show_default=True,
               help="Where Splink runs: DuckDB in this process, or local Spark.")
 @click.option("--auto-threshold", type=click.FloatRange(0, 1), default=None,
               help="Link pairs at or above this probability "
@@ -130,6 +141,8 @@ def dedupe_command(*, input_path: Path, output_path: Path, engine: str,
         "HAVEN_LINK_AUTO_THRESHOLD", 0.95)
     lower = review_threshold if review_threshold is not None else _default_threshold(
         "HAVEN_LINK_REVIEW_THRESHOLD", 0.60)
+    from haven.linkage.engine import EngineInputError, Thresholds, dedupe
+
     if lower > upper:
         raise click.ClickException(
             f"review threshold {lower} is above the auto threshold {upper}")

@@ -83,27 +83,40 @@ def _close_lines(values: Mapping[K, int], groups: list[list[K]], hidden: set[K])
 
 def _determined(groups: list[list[K]], hidden: set[K]) -> K | None:
     """Return a withheld cell whose value the lines' equations fix, or None."""
-    cells = sorted(hidden, key=repr)
-    index = {k: i for i, k in enumerate(cells)}
-    rows = []
-    for line in groups:
-        row = np.zeros(len(cells))
-        for position, k in enumerate(line):
-            if k in index:
-                row[index[k]] += 1.0 if position == 0 else -1.0
-        if row.any():
-            rows.append(row)
-    if not rows:
-        return None
-    matrix = np.array(rows)
-    # A cell is fixed when every solution of the homogeneous system leaves it at zero:
-    # its coordinate vanishes across the null space.
-    _u, singular, vt = np.linalg.svd(matrix)
-    rank = int((singular > 1e-9 * max(1.0, float(singular.max(initial=0.0)))).sum())
-    null_space = vt[rank:]
-    for k, i in index.items():
-        if null_space.shape[0] == 0 or np.all(np.abs(null_space[:, i]) < 1e-9):
-            return k
+    # Equations only link withheld cells that share lines: solve each linked part apart,
+    # so that a long series (a site's days) costs a few small problems, not one big one.
+    parent: dict[K, K] = {k: k for k in hidden}
+
+    def root(k: K) -> K:
+        while parent[k] != k:
+            parent[k] = parent[parent[k]]
+            k = parent[k]
+        return k
+
+    equations = [[(k, 1.0 if position == 0 else -1.0) for position, k in enumerate(line)
+                  if k in hidden] for line in groups]
+    equations = [e for e in equations if e]
+    for equation in equations:
+        for k, _sign in equation[1:]:
+            parent[root(k)] = root(equation[0][0])
+    parts: dict[K, list[list[tuple[K, float]]]] = {}
+    for equation in equations:
+        parts.setdefault(root(equation[0][0]), []).append(equation)
+    for part in parts.values():
+        cells = sorted({k for equation in part for k, _sign in equation}, key=repr)
+        index = {k: i for i, k in enumerate(cells)}
+        matrix = np.zeros((len(part), len(cells)))
+        for row, equation in enumerate(part):
+            for k, sign in equation:
+                matrix[row, index[k]] += sign
+        # A cell is fixed when every solution of the homogeneous system leaves it at
+        # zero: its coordinate vanishes across the null space.
+        _u, singular, vt = np.linalg.svd(matrix)
+        rank = int((singular > 1e-9 * max(1.0, float(singular.max(initial=0.0)))).sum())
+        null_space = vt[rank:]
+        for k, i in index.items():
+            if null_space.shape[0] == 0 or np.all(np.abs(null_space[:, i]) < 1e-9):
+                return k
     return None
 
 
