@@ -19,7 +19,7 @@ from typing import Any
 import pandas as pd
 
 
-def _typed(table: pd.DataFrame) -> pd.DataFrame:
+def typed(table: pd.DataFrame) -> pd.DataFrame:
     # As the engine registers them: strings as pandas strings (a column with no value at
     # all must still be VARCHAR), integers as Int64.
     table = table.copy()
@@ -53,7 +53,7 @@ def diagnose_pairs(records: pd.DataFrame, model: dict[str, Any],
     for column in stored:
         if column not in prepared.columns:
             prepared[column] = pd.Series([None] * len(prepared), dtype="string")
-    prepared = _typed(prepared[list(stored)] if stored else prepared)
+    prepared = typed(prepared[list(stored)] if stored else prepared)
     unique_id = settings.get("unique_id_column_name", "record_id")
     db_api = DuckDBAPI()
     table = db_api.register(prepared, dataset_display_name="diagnosed")

@@ -55,6 +55,8 @@ from bench.linkage.metrics import cluster_scores, pair_scores  # noqa: E402
 from bench.machine import machine, machine_busy_seconds, machine_line  # noqa: E402
 
 SYSTEMS = ("haven", "splink-broad", "splink-tight", "link-new")
+# Not run by default: how many pairs each of the stored model's blocking rules makes.
+DIAGNOSTICS = ("haven-blocking",)
 NEW_RECORDS = 33_000
 UPPER = 0.95
 TARGET_F1, TARGET_SECONDS, TARGET_GB, TARGET_LINK_NEW_SECONDS = 0.98, 120.0, 4.0, 60.0
@@ -144,6 +146,12 @@ def worker(system: str, data: Path, out: Path, model_path: Path) -> dict[str, An
         seconds = time.perf_counter() - started
         pd.DataFrame([(p.left_id, p.right_id, p.probability) for p in pairs],
                      columns=["left_id", "right_id", "probability"]).to_parquet(out)
+    elif system == "haven-blocking":
+        if not model_path.exists():
+            raise SystemExit(f"no stored model {model_path}: run --only haven first")
+        facts["rules"] = blocking_counts(to_haven(existing), json.loads(model_path.read_text()))
+        seconds = time.perf_counter() - started
+        out.write_bytes(b"")
     else:
         from bench.linkage.peers import FEBRL_BROAD, FEBRL_TIGHT, splink_dedupe  # noqa: PLC0415
 
@@ -157,6 +165,32 @@ def worker(system: str, data: Path, out: Path, model_path: Path) -> dict[str, An
         facts.update(train_seconds=round(peer.train_seconds, 1),
                      predict_seconds=round(peer.predict_seconds, 1))
     return {"seconds": seconds, **facts}
+
+
+def blocking_counts(records: pd.DataFrame, model: dict[str, Any]) -> list[tuple[str, int]]:
+    """Return each prediction blocking rule of `model` with the new pairs it adds."""
+    from bench.linkage.diagnosis import typed  # noqa: PLC0415
+    from splink import DuckDBAPI  # noqa: PLC0415
+    from splink.blocking_analysis import (  # noqa: PLC0415
+        count_comparisons_from_blocking_rules,
+    )
+
+    from haven.linkage.engine import prepare_records  # noqa: PLC0415
+
+    prepared = prepare_records(records)
+    columns = model.get("haven", {}).get("columns") or list(prepared.columns)
+    for column in columns:
+        if column not in prepared.columns:
+            prepared[column] = pd.Series([None] * len(prepared), dtype="string")
+    db_api = DuckDBAPI()
+    table = db_api.register(typed(prepared[columns]), dataset_display_name="prepared")
+    rules = [r["blocking_rule"] if isinstance(r, dict) else str(r)
+             for r in model["blocking_rules_to_generate_predictions"]]
+    counts = count_comparisons_from_blocking_rules(
+        table, blocking_rules=rules, link_type="dedupe_only",
+        unique_id_column_name=model.get("unique_id_column_name", "record_id"),
+        record_sample_proportion=1.0)
+    return [(c["blocking_rule"], int(c["marginal_comparison_count"])) for c in counts]
 
 
 def _peak_rss_gb() -> float:
@@ -192,6 +226,8 @@ def run_system(system: str, data: Path, folder: Path, size: int) -> dict[str, An
 
 def score(system: str, out: Path, table: pd.DataFrame) -> dict[str, Any]:
     """Return the pairwise scores of a system's clusters (or link_new's pairs)."""
+    if system in DIAGNOSTICS:
+        return {}
     if system == "link-new":
         truth = table.set_index("rec_id")[TRUTH]
         new_ids = set(table.loc[table["batch"] == "new", "rec_id"])
@@ -245,13 +281,14 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--size", type=int, action="append",
                         help="records (repeatable); default 100000 and 1000000")
-    parser.add_argument("--only", choices=SYSTEMS, action="append",
-                        help="run only this system (repeatable); default: all")
+    parser.add_argument("--only", choices=SYSTEMS + DIAGNOSTICS, action="append",
+                        help="run only this system (repeatable); default: all four; "
+                        "haven-blocking counts the pairs of each of Haven's blocking rules")
     parser.add_argument("--seed", type=int, default=2024)
     parser.add_argument("--workdir", type=Path, default=Path(tempfile.gettempdir())
                         / "haven-linkage-scale", help="where tables and models are kept")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
-    parser.add_argument("--worker", choices=SYSTEMS, help=argparse.SUPPRESS)
+    parser.add_argument("--worker", choices=SYSTEMS + DIAGNOSTICS, help=argparse.SUPPRESS)
     parser.add_argument("--data", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--model", type=Path, help=argparse.SUPPRESS)
@@ -262,7 +299,7 @@ def main() -> int:
         options.facts.write_text(json.dumps(facts))
         return 0
     sizes = options.size or [100_000, TARGET_SIZE]
-    systems = [s for s in SYSTEMS if s in (options.only or SYSTEMS)]
+    systems = [s for s in SYSTEMS + DIAGNOSTICS if s in (options.only or SYSTEMS)]
     options.workdir.mkdir(parents=True, exist_ok=True)
     info = machine()
     print(f"machine: {machine_line(info)}; load {os.getloadavg()[0]:.2f}", file=sys.stderr)
@@ -286,27 +323,37 @@ def main() -> int:
                           "targets_missed": missed,
                           "harness_peak_rss_gb": round(usage.ru_maxrss / 2**20, 2)}, indent=2))
     else:
-        print(f"machine: {machine_line(info)}")
-        print(f"\n{'records':>9} {'system':<13} {'seconds':>8} {'CPU s':>7} {'peak GB':>7} "
-              f"{'precision':>9} {'recall':>7} {'F1':>7} {'others':>7}")
-        for r in rows:
-            if "failed" in r:
-                print(f"{r['size']:>9,} {r['system']:<13} FAILED {r['failed'][-300:]}")
-                continue
-            print(f"{r['size']:>9,} {r['system']:<13} {r['seconds']:>8} {r['cpu_seconds']:>7} "
-                  f"{r['peak_rss_gb']:>7} {r['precision']:>9} {r['recall']:>7} {r['f1']:>7} "
-                  f"{r['others_percent']:>6}%")
-        for r in rows:
-            if r.get("stages"):
-                print(f"\nhaven at {r['size']:,}: seconds per stage (peak RSS GiB at its end): "
-                      + "; ".join(f"{label} {sec} s ({peak})" for label, sec, peak
-                                  in r["stages"]))
-        print("\nlink-new: 33,000 new records against the table, pairs >= 0.95 vs true "
-              "new-new and new-existing pairs")
-        print("targets at 1,000,000: " + ("all measured targets met" if not missed
-                                          else "; ".join(missed)))
+        report(rows, info, missed)
     failed = any("failed" in r for r in rows)
     return 1 if failed else 2 if missed else 0
+
+
+def report(rows: list[dict[str, Any]], info: dict[str, Any], missed: list[str]) -> None:
+    """Print the figures of every run, Haven's stages, and the targets missed."""
+    print(f"machine: {machine_line(info)}")
+    print(f"\n{'records':>9} {'system':<13} {'seconds':>8} {'CPU s':>7} {'peak GB':>7} "
+          f"{'precision':>9} {'recall':>7} {'F1':>7} {'others':>7}")
+    for r in rows:
+        if r["system"] in DIAGNOSTICS and "failed" not in r:
+            print(f"{r['size']:>9,} {r['system']:<13} pairs added by each blocking rule:")
+            for rule, count in r["rules"]:
+                print(f"{'':>10} {count:>12,}  {rule}")
+            continue
+        if "failed" in r:
+            print(f"{r['size']:>9,} {r['system']:<13} FAILED {r['failed'][-300:]}")
+            continue
+        print(f"{r['size']:>9,} {r['system']:<13} {r['seconds']:>8} {r['cpu_seconds']:>7} "
+              f"{r['peak_rss_gb']:>7} {r['precision']:>9} {r['recall']:>7} {r['f1']:>7} "
+              f"{r['others_percent']:>6}%")
+    for r in rows:
+        if r.get("stages"):
+            print(f"\nhaven at {r['size']:,}: seconds per stage (peak RSS GiB at its end): "
+                  + "; ".join(f"{label} {sec} s ({peak})" for label, sec, peak
+                              in r["stages"]))
+    print("\nlink-new: 33,000 new records against the table, pairs >= 0.95 vs true "
+          "new-new and new-existing pairs")
+    print("targets at 1,000,000: " + ("all measured targets met" if not missed
+                                      else "; ".join(missed)))
 
 
 if __name__ == "__main__":

@@ -23,8 +23,6 @@ from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
-import numpy as np
-
 K = TypeVar("K", bound=Hashable)
 
 MINIMUM_THRESHOLD = 3
@@ -83,6 +81,7 @@ def _close_lines(values: Mapping[K, int], groups: list[list[K]], hidden: set[K])
 
 def _determined(groups: list[list[K]], hidden: set[K]) -> K | None:
     """Return a withheld cell whose value the lines' equations fix, or None."""
+    import numpy as np  # noqa: PLC0415 - only when publishing; keeps start-up light
     # Equations only link withheld cells that share lines: solve each linked part apart,
     # so that a long series (a site's days) costs a few small problems, not one big one.
     parent: dict[K, K] = {k: k for k in hidden}
