@@ -7,7 +7,6 @@ import re
 
 import pandas as pd
 import pytest
-
 from bench.linkage import febrl_shaped
 from bench.linkage.metrics import cluster_scores, pair_scores, wrong_pairs
 from bench.linkage.people import ENGINE_COLUMNS, TRUTH, generate, pair_kind, pair_variations
