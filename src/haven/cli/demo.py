@@ -38,6 +38,20 @@ def demo(scenario: str | None, scale: float) -> None:
     click.echo(f"Demo loaded: {summary.sites_created} sites, {summary.users_created} users, "
                f"{summary.households_created} households created "
                f"(0 means they were already there).")
+    if summary.households_created and not scenario:
+        _link_demo()
     click.echo(f"Demo logins (password for all: {DEMO_PASSWORD}):")
     for username, role, sites in USERS:
         click.echo(f"  {username:<22} {role:<20} {', '.join(sites) or 'all sites'}")
+
+
+def _link_demo() -> None:
+    """Link the demo's people, so that its second registrations show merged or in review."""
+    from haven.accounts.access import Actor
+    from haven.accounts.models import User
+    from haven.linkage.services import linkage_run
+
+    coordinator = User.objects.get(username="coordinator")
+    run = linkage_run(actor=Actor(user=coordinator, channel="cli"))
+    click.echo(f"Linked the demo's {run.records} records: {run.auto_merged} merged as the same "
+               f"person, {run.queued} pairs to review at /matches/.")

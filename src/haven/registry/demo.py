@@ -70,6 +70,10 @@ PATRONYMICS = {"Тигран": ("Тигранович", "Тиграновна"),
 ORIGINS = ["Stepanakert", "Ստեփանակերտ", "Степанакерт", "Martuni", "Askeran", "Hadrut",
            "Martakert", "Shushi"]
 HOUSEHOLDS = 36
+# Heads of household who registered a second time at their hub, their names written in
+# another script, as happened in 2023: `haven demo` then links them (haven.cli.demo), so
+# the demo shows merged persons and a review queue.
+SECOND_REGISTRATIONS = 6
 
 
 @dataclass(frozen=True)
@@ -147,4 +151,17 @@ def _register_households(clerks: dict[str, User], rng: random.Random) -> int:
                 for person in household.members.all():
                     arrival_record(actor=onward, person=person.code, site=hub.split("-")[1],
                                    arrived_at=later)
-    return HOUSEHOLDS
+            if number < SECOND_REGISTRATIONS:
+                # The head again, alone, a day later at the hub, from another document.
+                other = ("armenian", "cyrillic", "latin")[(number + 1) % 3]
+                head = members[0]
+                again = MemberInput(
+                    given_name=GIVEN[other][1][GIVEN[script][1].index(father)],
+                    family_name=FAMILIES[other][family], sex="male",
+                    birth_date=head.birth_date if number % 2 else "", relationship="head",
+                    estimated_age=None if number % 2 else head_age)
+                with clock.frozen_at(later + dt.timedelta(days=1)):
+                    household_register(actor=onward, household=HouseholdInput(
+                        site=hub.split("-")[1], members=[again],
+                        phone=household.phone if number % 3 else ""))
+    return HOUSEHOLDS + SECOND_REGISTRATIONS
