@@ -8,7 +8,9 @@ ten times its size: every household crosses at Kornidzor between 24 September an
 3 October (following the government tallies' daily shares), then arrives at Goris or
 Vayk a few hours later; 3% of the records are second registrations at a hub, already
 merged into the first one (as the linkage engine would leave them); 4% carry a
-vulnerability; a few are departed or deceased. Later runs reuse the database.
+vulnerability; a few are departed or deceased. Rows carry the arrival summaries the
+registry keeps (haven.registry.summaries). Later runs reuse the database (`migrate`
+fills the summaries of a database built before them).
 
 Then it times `sitrep_build` for the last day (the whole figure set: days, sites, age
 and sex, vulnerabilities, occupancy) and the JSON rendering, best of `--repeat` runs.
@@ -44,6 +46,8 @@ DAILY = [("2023-09-24", 1050), ("2023-09-25", 5450), ("2023-09-26", 21500),
 VULNERABILITIES = ["injured", "burns", "malnourished", "disability_mobility",
                    "disability_seeing", "pregnant", "unaccompanied_child", "chronic_illness"]
 BATCH = 20_000
+SUMMARY = ("first_arrived_at, first_site_id, second_arrived_at, second_site_id,"
+           " last_arrived_at, last_site_id, site_count")
 
 
 def _setup(var_dir: Path, database_url: str | None) -> None:
@@ -102,17 +106,20 @@ def _build(persons: int, seed: int) -> None:  # noqa: PLR0912, PLR0915 - one lin
     def flush() -> None:
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.executemany(
-                "INSERT INTO registry_household (id, code, registered_at_id, place_of_origin,"
-                " phone, phone_e164, size, created_at, created_by_id, channel, updated_at)"
-                " VALUES (%s, %s, %s, '', '', '', %s, %s, %s, 'scenario', %s)", households)
+                "INSERT INTO registry_household (id, code, registered_at_id, place_of_origin,"  # noqa: S608 - constant columns
+                " phone, phone_e164, size, created_at, created_by_id, channel, updated_at,"
+                f" {SUMMARY}) VALUES (%s, %s, %s, '', '', '', %s, %s, %s, 'scenario', %s,"
+                " %s, %s, %s, %s, %s, %s, %s)", households)
             cursor.executemany(
-                "INSERT INTO registry_person (id, code, household_id, position, given_name,"
+                "INSERT INTO registry_person (id, code, household_id, position, given_name,"  # noqa: S608 - constant columns
                 " given_name_script, family_name, family_name_script, patronymic,"
                 " patronymic_script, given_name_key, family_name_key, sex, birth_year,"
                 " birth_month, birth_day, birth_date_precision, relationship, document_type,"
-                " document_number, status, merged_into_id, created_at, updated_at) VALUES"
+                " document_number, status, merged_into_id, created_at, updated_at,"
+                f" registered_at_id, {SUMMARY}) VALUES"
                 " (%s, %s, %s, %s, 'X', 'latin', 'Y', 'latin', '', '', 'x', 'y', %s, %s, %s,"
-                " %s, %s, 'head', 'none', '', %s, %s, %s, %s)", people)
+                " %s, %s, 'head', 'none', '', %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
+                people)
             cursor.executemany(
                 "INSERT INTO registry_arrival (id, person_id, site_id, arrived_at,"
                 " recorded_by_id, channel) VALUES (%s, %s, %s, %s, %s, 'scenario')", arrivals)
@@ -141,8 +148,12 @@ def _build(persons: int, seed: int) -> None:  # noqa: PLR0912, PLR0915 - one lin
             # of registration (and of the rows in the file), as in a real registry.
             household_id = uuid7().hex
             number += 1
+            # The arrival summary the registry keeps (haven.registry.summaries).
+            summary = ((stamp(onward), hub.pk, None, None, stamp(onward), hub.pk, 1) if again
+                       else (stamp(crossed), border.pk, stamp(onward), hub.pk, stamp(onward),
+                             hub.pk, 2))
             households.append((household_id, f"B{number:011d}", site.pk, size, stamp(crossed),
-                               clerk.pk, stamp(crossed)))
+                               clerk.pk, stamp(crossed), *summary))
             for position in range(size):
                 person_id = uuid7().hex
                 made += 1
@@ -171,7 +182,7 @@ def _build(persons: int, seed: int) -> None:  # noqa: PLR0912, PLR0915 - one lin
                     status = "departed"
                 people.append((person_id, f"P{made:011d}", household_id, position, sex, year,
                                month, born_day, precision, status, merged, stamp(at),
-                               stamp(at)))
+                               stamp(at), site.pk, *summary))
                 arrivals.append((uuid7().hex, person_id, site.pk, stamp(at), clerk.pk))
                 if not again:
                     arrivals.append((uuid7().hex, person_id, hub.pk, stamp(onward), clerk.pk))

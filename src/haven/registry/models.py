@@ -62,9 +62,32 @@ class Household(models.Model):
     )
     channel = models.CharField(max_length=10, choices=Channel.choices)
     updated_at = models.DateTimeField()
+    # Where and when the record's arrivals began and ended, kept by the registry's
+    # services whenever an arrival is recorded, from the record's own arrivals: the
+    # situation report counts a million persons by scanning these columns instead of
+    # grouping two million arrivals by person. `second_site` is the site first reached
+    # after `first_site` (the first arrival anywhere else), so for nearly everyone
+    # (border, then hub) each site's first arrival is on the row; `site_count` says
+    # whether it is all of them. Ties at the same moment go to the lowest site id.
+    first_arrived_at = models.DateTimeField(null=True, blank=True, editable=False)
+    first_site = models.ForeignKey(Site, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+", editable=False)
+    second_arrived_at = models.DateTimeField(null=True, blank=True, editable=False)
+    second_site = models.ForeignKey(Site, on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="+", editable=False)
+    last_arrived_at = models.DateTimeField(null=True, blank=True, editable=False)
+    last_site = models.ForeignKey(Site, on_delete=models.PROTECT, null=True, blank=True,
+                                  related_name="+", editable=False)
+    site_count = models.PositiveSmallIntegerField(default=0, editable=False)
 
     class Meta:
-        indexes = [models.Index(fields=["created_at"])]
+        indexes = [
+            models.Index(fields=["created_at"]),
+            # The few households whose members reached three sites or more: the report
+            # reads their arrivals instead of the summary.
+            models.Index(fields=["site_count"], name="registry_household_roaming",
+                         condition=models.Q(site_count__gt=2)),
+        ]
 
     def __str__(self) -> str:
         return self.code
@@ -109,6 +132,21 @@ class Person(models.Model):
     )
     created_at = models.DateTimeField()
     updated_at = models.DateTimeField()
+    # The household's registration site, copied: reports count registrations per site
+    # without joining a million persons to their households (a household never moves).
+    registered_at = models.ForeignKey(Site, on_delete=models.PROTECT, null=True, blank=True,
+                                      related_name="+", editable=False)
+    # The same summary as the household's (see there), of this record's own arrivals.
+    first_arrived_at = models.DateTimeField(null=True, blank=True, editable=False)
+    first_site = models.ForeignKey(Site, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+", editable=False)
+    second_arrived_at = models.DateTimeField(null=True, blank=True, editable=False)
+    second_site = models.ForeignKey(Site, on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="+", editable=False)
+    last_arrived_at = models.DateTimeField(null=True, blank=True, editable=False)
+    last_site = models.ForeignKey(Site, on_delete=models.PROTECT, null=True, blank=True,
+                                  related_name="+", editable=False)
+    site_count = models.PositiveSmallIntegerField(default=0, editable=False)
 
     class Meta:
         ordering = ["household_id", "position"]
@@ -116,6 +154,17 @@ class Person(models.Model):
             models.Index(fields=["family_name_key", "given_name_key", "birth_year"]),
             models.Index(fields=["birth_year"]),
             models.Index(fields=["created_at"]),
+            # Records with arrivals after a report's date, and those that reached three
+            # sites or more, are counted from their arrivals (haven.reports.queries).
+            models.Index(fields=["last_arrived_at"]),
+            models.Index(fields=["site_count"], name="registry_person_roaming",
+                         condition=models.Q(site_count__gt=2)),
+            # Everything the situation report reads of a person, so that it scans this
+            # narrow index rather than the wide rows (3.1 -> 2.1 s CPU at 1M persons).
+            models.Index(fields=["first_arrived_at", "first_site", "registered_at",
+                                 "merged_into", "second_arrived_at", "second_site",
+                                 "last_site", "sex", "birth_year", "birth_month", "birth_day",
+                                 "status"], name="registry_person_report"),
         ]
 
     def __str__(self) -> str:

@@ -44,6 +44,7 @@ from haven.registry.models import (
 )
 from haven.registry.phones import PhoneProblem, clean_phone
 from haven.registry.selectors import household_get, person_get, person_resolve, site_by_slug
+from haven.registry.summaries import arrival_summaries_refresh
 from haven.registry.vocabulary import (
     DocumentType,
     PersonStatus,
@@ -380,16 +381,22 @@ def households_register(
     return BatchOutcome(households=result, errors=rows.errors, person_ids=person_ids)
 
 
+# A new record's arrival summary (haven.registry.summaries): its one arrival is its first
+# and last, at one site.
+_SUMMARY_COLUMNS = (
+    "first_arrived_at", "first_site_id", "second_arrived_at", "second_site_id",
+    "last_arrived_at", "last_site_id", "site_count",
+)
 _HOUSEHOLD_COLUMNS = (
     "id", "code", "registered_at_id", "place_of_origin", "phone", "phone_e164", "size",
-    "created_at", "created_by_id", "channel", "updated_at",
+    "created_at", "created_by_id", "channel", "updated_at", *_SUMMARY_COLUMNS,
 )
 _PERSON_COLUMNS = (
     "id", "code", "household_id", "position", "given_name", "given_name_script",
     "family_name", "family_name_script", "patronymic", "patronymic_script", "given_name_key",
     "family_name_key", "sex", "birth_year", "birth_month", "birth_day", "birth_date_precision",
     "relationship", "document_type", "document_number", "status", "merged_into_id",
-    "created_at", "updated_at",
+    "created_at", "updated_at", "registered_at_id", *_SUMMARY_COLUMNS,
 )
 _ARRIVAL_COLUMNS = ("id", "person_id", "site_id", "arrived_at", "recorded_by_id", "channel")
 _VULNERABILITY_COLUMNS = ("person_id", "code")
@@ -499,21 +506,24 @@ def households_rows(
         sites[site.pk] = site
         household_id, code, size, contact = uuid7(), new_code(), item.size or len(item.members), \
             item.contact
+        arrived = now if item.arrived_at is None else item.arrived_at
         household_values.append([
             household_id, code, site.pk, contact["place_of_origin"], contact["phone"],
             contact["phone_e164"], size, now, user_id, channel, now,
+            arrived, site.pk, None, None, arrived, site.pk, 1,
         ])
         member_ids: list[uuid.UUID] = []
         all_person_ids.append(member_ids)
         targets = targets_by_site.setdefault(site.slug, [])
         targets.append(household_id)
         household_db = to_db_uuid(household_id)
-        household_rows.append((
-            household_db, code, site.pk, contact["place_of_origin"], contact["phone"],
-            contact["phone_e164"], size, now_db, user_id, channel, now_db,
-        ))
         arrived_db = arrived_now_db if item.arrived_at is None else at_to_db(item.arrived_at)
         site_id = site.pk
+        summary = (arrived_db, site_id, None, None, arrived_db, site_id, 1)
+        household_rows.append((
+            household_db, code, site.pk, contact["place_of_origin"], contact["phone"],
+            contact["phone_e164"], size, now_db, user_id, channel, now_db, *summary,
+        ))
         for position, m in enumerate(item.members):
             person_id = uuid7()
             person_db = to_db_uuid(person_id)
@@ -526,7 +536,8 @@ def households_rows(
                 family[0], family[1], patronymic[0], patronymic[1],
                 given_name_key(given[0]), surname_key(family[0]), m.sex,
                 birth.year, birth.month, birth.day, birth.precision, m.relationship,
-                m.document_type, m.document_number, present, None, now_db, now_db,
+                m.document_type, m.document_number, present, None, now_db, now_db, site_id,
+                *summary,
             ))
             targets.append(person_id)
             member_ids.append(person_id)
@@ -584,6 +595,7 @@ def arrival_record(
         RecordChange.objects.create(household_id=target.household_id, person=target, at=now,
                                     changed_by=actor.user, action="arrived",
                                     changes={"site": [None, site_obj.slug]})
+        arrival_summaries_refresh(person_ids=[target.id], household_ids=[target.household_id])
         audit_record(actor=actor, action=AuditAction.ARRIVAL_CREATE, target_type="person",
                      target_ids=[target.id], site=site_obj.slug)
     return arrival
@@ -854,9 +866,11 @@ def arrivals_record(
     rows: list[Arrival] = []
     changes: list[RecordChange] = []
     targets_by_site: dict[str, list[object]] = {}
+    household_ids: set[Any] = set()
     for (_ref, slug, arrived_at), key in zip(arrivals, keys, strict=True):
         assert key is not None  # noqa: S101 - raise_if_any returned, so every person was found
         person_id, household_id = persons[key]
+        household_ids.add(household_id)
         site = sites[(slug or "").strip().lower()]
         assert site is not None  # noqa: S101 - and every site
         rows.append(Arrival(person_id=person_id, site=site, arrived_at=arrived_at or now,
@@ -868,6 +882,8 @@ def arrivals_record(
     with transaction.atomic():
         Arrival.objects.bulk_create(rows)
         RecordChange.objects.bulk_create(changes)
+        arrival_summaries_refresh(person_ids=[row.person_id for row in rows],
+                                  household_ids=household_ids)
         for slug, targets in targets_by_site.items():
             audit_record(actor=actor, action=AuditAction.ARRIVAL_CREATE, target_type="person",
                          target_ids=targets, site=slug)

@@ -40,7 +40,7 @@ class Window:
     site_ids: tuple[int, ...] | None
 
 
-def _adapt(moment: dt.datetime) -> Any:
+def adapt(moment: dt.datetime) -> Any:
     return connection.ops.adapt_datetimefield_value(moment)
 
 
@@ -55,7 +55,7 @@ def local_date_sql(column: str, window: Window, params: list[Any]) -> str:
         return f"date({column}, '{_minutes(branches[0][1])} minutes')"
     parts = []
     for until, offset in branches[:-1]:
-        params.append(_adapt(until))
+        params.append(adapt(until))
         parts.append(f"WHEN {column} < %s THEN date({column}, '{_minutes(offset)} minutes')")
     return f"CASE {' '.join(parts)} ELSE date({column}, '{_minutes(branches[-1][1])} minutes') END"
 
@@ -82,6 +82,11 @@ def _offset_segments(window: Window) -> list[tuple[dt.datetime, dt.timedelta]]:
         moment = nxt
     segments.append((window.end, current))
     return segments
+
+
+def offset_segments(window: Window) -> list[tuple[dt.datetime, dt.timedelta]]:
+    """Return (until, offset) for each UTC offset the zone uses over the report's period."""
+    return _offset_segments(window)
 
 
 def _band_params(date: dt.date) -> list[Any]:
@@ -118,13 +123,29 @@ def _scope(window: Window, params: list[Any]) -> str:
     return f" AND a.site_id IN ({', '.join(['%s'] * len(window.site_ids))})"
 
 
+# The arrivals the temporary tables are built from: every arrival, or (full report) the
+# few records' in hv_slow_arrival (haven.reports.summary_queries). CROSS JOIN keeps SQLite
+# from scanning the million persons to find them (PostgreSQL plans it as a join).
+_EVERY_ARRIVAL = "registry_arrival a JOIN registry_person p ON p.id = a.person_id WHERE "
+_EVERY_GROUP = "p.id, a.site_id"  # the other columns depend on p.id, the primary key
+# hv_slow_summary holds the listed persons' columns the report reads (no primary key, so
+# PostgreSQL is told they are grouped too).
+_LISTED_ARRIVALS = "hv_slow_arrival a CROSS JOIN hv_slow_summary p WHERE p.id = a.person_id AND "
+_LISTED_GROUP = ("p.id, a.site_id, p.merged_into_id, p.household_id, p.sex, p.birth_year, "
+                 "p.birth_month, p.birth_day, p.status")
+
+
 @contextmanager
-def temporary_tables(window: Window) -> Iterator[CursorWrapper]:
-    """Build hv_stay, hv_record and hv_cluster for `window`; drop them afterwards."""
+def temporary_tables(window: Window, *, listed: bool = False) -> Iterator[CursorWrapper]:
+    """Build hv_stay, hv_record and hv_cluster for `window`; drop them afterwards.
+
+    With `listed`, only the arrivals in the temporary table hv_slow_arrival count.
+    """
     with connection.cursor() as cursor:
         _drop(cursor)
         try:
-            _build(cursor, window)
+            _build(cursor, window, *((_LISTED_ARRIVALS, _LISTED_GROUP) if listed
+                                     else (_EVERY_ARRIVAL, _EVERY_GROUP)))
             yield cursor
         finally:
             _drop(cursor)
@@ -135,11 +156,11 @@ def _drop(cursor: CursorWrapper) -> None:
         cursor.execute(f"DROP TABLE IF EXISTS {table}")
 
 
-def _build(cursor: CursorWrapper, window: Window) -> None:
+def _build(cursor: CursorWrapper, window: Window, source: str, group: str) -> None:
     # Each record's sex, age band and status are read once, in the one join with the
     # registry; a cluster takes them from its representative's own rows (pid = cid).
     band, params = band_sql("p", window.date)
-    params.append(_adapt(window.end))
+    params.append(adapt(window.end))
     scope = _scope(window, params)
     cursor.execute(
         "CREATE TEMPORARY TABLE hv_stay AS "  # noqa: S608 - only placeholders are interpolated
@@ -147,9 +168,7 @@ def _build(cursor: CursorWrapper, window: Window) -> None:
         "p.household_id AS hid, a.site_id AS site_id, "
         "MIN(a.arrived_at) AS first_at, MAX(a.arrived_at) AS last_at, "
         f"p.sex AS sex, {band} AS band, p.status AS status "
-        "FROM registry_arrival a JOIN registry_person p ON p.id = a.person_id "
-        f"WHERE a.arrived_at < %s{scope} "
-        "GROUP BY p.id, a.site_id",  # the other columns depend on p.id, the primary key
+        f"FROM {source}a.arrived_at < %s{scope} GROUP BY {group}",
         params,
     )
     cursor.execute(
@@ -191,7 +210,7 @@ def _rows(cursor: CursorWrapper, sql: str, params: Sequence[Any]) -> list[tuple[
     return list(cursor.fetchall())
 
 
-def _as_date(value: Any) -> dt.date:
+def as_date(value: Any) -> dt.date:
     return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
 
 
@@ -203,7 +222,7 @@ def persons_by_day(cursor: CursorWrapper, window: Window) -> list[tuple[dt.date,
     rows = _rows(cursor,
                  f"SELECT {day} AS day, sex, band, status, COUNT(*) "  # noqa: S608
                  "FROM hv_cluster GROUP BY 1, 2, 3, 4", params)
-    return [(_as_date(d), sex, b, status, int(n)) for d, sex, b, status, n in rows]
+    return [(as_date(d), sex, b, status, int(n)) for d, sex, b, status, n in rows]
 
 
 def persons_by_site_day(
@@ -215,7 +234,7 @@ def persons_by_site_day(
     rows = _rows(cursor,
                  f"SELECT site_id, {day} AS day, sex, band, status, COUNT(*) "  # noqa: S608
                  "FROM hv_site_cluster GROUP BY 1, 2, 3, 4, 5", params)
-    return [(int(site), _as_date(d), sex, b, status, int(n))
+    return [(int(site), as_date(d), sex, b, status, int(n))
             for site, d, sex, b, status, n in rows]
 
 
@@ -238,7 +257,7 @@ def registrations_by_site_day(cursor: CursorWrapper,
                  f"SELECT h.registered_at_id, {day} AS day, COUNT(*) "  # noqa: S608
                  "FROM hv_record r JOIN registry_household h ON h.id = r.hid "
                  "GROUP BY 1, 2", params)
-    return [(int(site), _as_date(d), int(n)) for site, d, n in rows]
+    return [(int(site), as_date(d), int(n)) for site, d, n in rows]
 
 
 def households_by_site_day(cursor: CursorWrapper,
@@ -250,7 +269,7 @@ def households_by_site_day(cursor: CursorWrapper,
                  f"SELECT site_id, {day} AS day, COUNT(*) FROM ("  # noqa: S608
                  "SELECT hid, site_id, MIN(first_at) AS first_at FROM hv_stay "
                  "GROUP BY hid, site_id) households GROUP BY 1, 2", params)
-    return [(int(site), _as_date(d), int(n)) for site, d, n in rows]
+    return [(int(site), as_date(d), int(n)) for site, d, n in rows]
 
 
 def households_total(cursor: CursorWrapper) -> int:

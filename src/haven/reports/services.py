@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from haven.core import clock
 from haven.core.errors import PermissionDenied, ValidationFailed
 from haven.registry.models import Site
-from haven.reports import queries
+from haven.reports import queries, summary_queries
 from haven.reports.sitrep import (
     VULNERABILITIES,
     DayFigures,
@@ -76,15 +76,28 @@ def sitrep_build(*, actor: Actor, date: dt.date, sites: Sequence[str] | None = N
     end = dt.datetime.combine(date + dt.timedelta(days=1), dt.time(), tzinfo=zone)
     window = queries.Window(start=end - _OFFSET_HISTORY, end=end, date=date, zone=zone,
                             site_ids=None if everything else tuple(s.id for s in chosen))
-    with queries.temporary_tables(window) as cursor:
-        persons = queries.persons_by_day(cursor, window)
-        site_persons = queries.persons_by_site_day(cursor, window)
-        registrations = queries.registrations_by_site_day(cursor, window)
-        site_households = queries.households_by_site_day(cursor, window)
-        households = queries.households_total(cursor)
-        vulnerable = queries.vulnerabilities(cursor)
-        present_at = queries.occupancy(cursor)
-        injured_at = queries.injured_by_site(cursor)
+    if window.site_ids is None:
+        # Every site: from the registry's arrival summaries (a scan of the person rows).
+        figures = summary_queries.full_report_figures(window)
+        persons = figures.persons_rows()
+        site_persons = figures.site_persons_rows()
+        registrations = figures.registrations_rows()
+        site_households = figures.site_households_rows()
+        households = figures.households
+        vulnerable = figures.vulnerable
+        present_at: dict[int, int] = dict(figures.present_at)
+        injured_at: dict[int, int] = dict(figures.injured_at)
+    else:
+        # Some sites: a person's first arrival *there* is not on the row; group arrivals.
+        with queries.temporary_tables(window) as cursor:
+            persons = queries.persons_by_day(cursor, window)
+            site_persons = queries.persons_by_site_day(cursor, window)
+            registrations = queries.registrations_by_site_day(cursor, window)
+            site_households = queries.households_by_site_day(cursor, window)
+            households = queries.households_total(cursor)
+            vulnerable = queries.vulnerabilities(cursor)
+            present_at = queries.occupancy(cursor)
+            injured_at = queries.injured_by_site(cursor)
     slug_of = {s.id: s.slug for s in chosen}
     registrations = [r for r in registrations if r[0] in slug_of]
 
