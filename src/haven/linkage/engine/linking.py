@@ -2,9 +2,11 @@
 
 Training, on a table of at least MIN_TRAINING_RECORDS records: the share of matching
 pairs from deterministic rules, u from random pairs, m by expectation maximisation
-on two blocking rules. A smaller table has too few pairs to estimate anything, so it
-is scored with the starting values of engine/model.py (the result says so:
-result.model["haven"]["trained"] is False).
+on two blocking rules (the second holding what the first learned), then the share of
+matching pairs from EM. With a household column, the scored pairs are re-weighed by
+family (engine/households.py) before clustering. A smaller table has too few pairs to
+estimate anything, so it is scored with the starting values of engine/model.py (the
+result says so: result.model["haven"]["trained"] is False).
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ import pandas as pd
 from splink import Linker, block_on
 from splink.internals.constants import LEVEL_NOT_OBSERVED_TEXT
 
+from haven.linkage.engine import households
 from haven.linkage.engine import model as linkage_model
 from haven.linkage.engine.backends import Backend, backend_for
 from haven.linkage.engine.clustering import cluster
@@ -42,6 +45,8 @@ DETERMINISTIC_RECALL = 0.8
 DEFAULT_THRESHOLDS = Thresholds()
 # No level may make a match impossible: a trained m below this is raised to it.
 M_FLOOR = 0.005
+# EM's share of matching pairs is kept within this factor of the deterministic rules'.
+EM_SHARE_RANGE = 10.0
 
 
 def _quiet(progress: Progress | None) -> Progress:
@@ -137,16 +142,73 @@ def _train(linker: Linker, n_records: int, progress: Progress) -> bool:
         logging.getLogger(__name__).info("kept the prior share of matching pairs")
     progress("training: random pairs (u)", 0.25)
     training.estimate_u_using_random_sampling(max_pairs=U_SAMPLE_PAIRS, seed=7)
+    learned: set[str] = set()
     for index, rule in enumerate(linkage_model.TRAINING_RULES):
         progress(f"training: expectation maximisation on {' + '.join(rule)}",
                  0.3 + 0.15 * index)
+        # Splink's session drops the comparisons its rule blocks on from the linker's
+        # own settings and puts them back only when it succeeds: a session that fails
+        # (no pairs, an m driven to 0) would leave a model without its birth date.
+        before = linker._settings_obj.core_model_settings.copy()
         try:
-            training.estimate_parameters_using_expectation_maximisation(
-                block_on(*rule), estimate_without_term_frequencies=True,
-                max_pairs=EM_MAX_PAIRS)
+            with _held(linker, learned):
+                session = training.estimate_parameters_using_expectation_maximisation(
+                    block_on(*rule), estimate_without_term_frequencies=True,
+                    max_pairs=EM_MAX_PAIRS)
         except Exception:
+            linker._settings_obj.core_model_settings = before
             logging.getLogger(__name__).info("EM on %s found nothing to learn", rule)
+            continue
+        blocked = {c.output_column_name for c in session._comparisons_that_cannot_be_estimated}
+        learned |= {c.output_column_name for c in linker._settings_obj.comparisons
+                    if c.output_column_name not in blocked}
+    if len(linker._em_training_sessions) == len(linkage_model.TRAINING_RULES):
+        _share_from_em(linker)
     return True
+
+
+def _share_from_em(linker: Linker) -> None:
+    """Take the share of matching pairs from EM, unless it contradicts the rules' share.
+
+    The deterministic rules' share assumes they find 80% of the matches; with partial
+    birth dates and dropped documents they find fewer (on the karabakh replay, half:
+    the share came out at 0.67 of the truth). EM measures the share of matches within
+    its blocks (there within 10% of the truth on both rules), and undoing each rule's
+    Bayes factor turns that into the share among all pairs. An EM share ten times off
+    the rules' means a session found another class than matches: keep the rules'.
+    """
+    settings = linker._settings_obj
+    deterministic = settings._probability_two_random_records_match
+    linker._populate_probability_two_random_records_match_from_trained_values()
+    share = settings._probability_two_random_records_match
+    if not (math.isfinite(share) and deterministic / EM_SHARE_RANGE <= share
+            <= deterministic * EM_SHARE_RANGE):
+        settings._probability_two_random_records_match = deterministic
+
+
+@contextmanager
+def _held(linker: Linker, names: set[str]) -> Iterator[None]:
+    """Hold the m of these comparisons fixed during an EM session, then release them.
+
+    EM on given + family name sees about one matching pair in five hundred (a million
+    namesake pairs in a register of 100,000 Armenians: every Armen Grigoryan with every
+    other). Left free, it settles on another class, relatives and namesakes who share
+    phone and origin, and teaches the birth date that a match is born in another year.
+    With the comparisons an earlier session learned (on the birth date) held still, the
+    pairs that agree on phone, document or patronymic anchor the match class, and the
+    session learns only the birth date's m.
+    """
+    levels = [level for comparison in linker._settings_obj.comparisons
+              if comparison.output_column_name in names
+              for level in comparison.comparison_levels
+              if not level.is_null_level and not level._fix_m_probability]
+    for level in levels:
+        level._fix_m_probability = True
+    try:
+        yield
+    finally:
+        for level in levels:
+            level._fix_m_probability = False
 
 
 def _pairs(predictions: pd.DataFrame, labels: dict[str, list[str]]) -> list[ScoredPair]:
@@ -256,13 +318,20 @@ def _run(tables: Sequence[pd.DataFrame], *, link_type: LinkType, engine: str,
             else:
                 trained = bool(model.get("haven", {}).get("trained"))
             report("scoring pairs", 0.6)
-            predictions = _predict(linker, thresholds.lower)
+            families = "household" in columns
+            predictions = _predict(linker, min(thresholds.lower, households.FLOOR)
+                                   if families else thresholds.lower)
             result_model = _trained_model(linker, columns, trained)
     finally:
         backend.close()
     report("clustering", 0.9)
     labels = linkage_model.level_labels(columns)
     pairs = _pairs(predictions, labels)
+    if families:
+        pairs = households.household_support(pairs, {
+            record_id: household for t in prepared
+            for record_id, household in zip(t["record_id"], t["household"], strict=True)
+            if isinstance(household, str)})
     pairs = [p for p in pairs if p.probability >= thresholds.lower]
     pairs.sort(key=lambda p: (-p.probability, p.left_id, p.right_id))
     ids = [record_id for t in prepared for record_id in t["record_id"]]

@@ -66,3 +66,25 @@ def test_trained_model_finds_febrl3_duplicates_and_is_reused_as_is(
     monkeypatch.setattr(engine_linking, "_train", lambda *a, **k: pytest.fail("trained"))
     again = dedupe(records, model=result.model)
     assert again.clusters == result.clusters
+
+
+def test_a_failed_em_session_leaves_every_comparison_and_em_learns_the_birth_date(
+        febrl3: tuple[pd.DataFrame, set[tuple[str, str]]],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    records, truth = febrl3
+    # FEBRL has no patronymics: EM blocked on them finds no pairs and fails, after
+    # Splink has taken the patronymic comparison out of the linker's settings.
+    monkeypatch.setattr(engine_linking.linkage_model, "TRAINING_RULES", (
+        ("patronymic_key",), *engine_linking.linkage_model.TRAINING_RULES))
+    result = dedupe(records)
+    names = [c["output_column_name"] for c in result.model["comparisons"]]
+    assert {"patronymic", "birth_date", "kinship"} <= set(names)
+    birth = {level["label_for_charts"]: level["m_probability"]
+             for level in next(c for c in result.model["comparisons"]
+                               if c["output_column_name"] == "birth_date")["comparison_levels"]
+             if not level.get("is_null_level")}
+    # Learned on given + family name with the other comparisons held: a match mostly
+    # has the same birth date.
+    assert birth["exact"] > 0.5 > birth["different"]
+    predicted = _cluster_pairs(result.clusters)
+    assert len(predicted & truth) / len(truth) > 0.99
