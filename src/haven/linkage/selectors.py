@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from django.db import transaction
 from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, QuerySet, Value, When
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from haven.audit.models import AuditAction, Outcome
 from haven.audit.services import audit_record
@@ -123,15 +124,15 @@ def match_get(*, actor: Actor, candidate: int | str) -> Pair:
 
 # The fields shown side by side, with the engine's comparison that explains each.
 _FIELDS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
-    ("given_name", "Given name", ("given_name",)),
-    ("family_name", "Family name", ("family_name", "surname")),
-    ("patronymic", "Patronymic", ("patronymic",)),
-    ("sex", "Sex", ("sex",)),
-    ("birth_date", "Birth date", ("birth_date", "dob", "date_of_birth")),
-    ("place_of_origin", "Settlement of origin", ("place_of_origin", "origin")),
-    ("phone", "Phone", ("phone",)),
-    ("document_number", "Document number", ("document_number", "document")),
-    ("household", "Household", ("household_id", "household")),
+    ("given_name", gettext_noop("Given name"), ("given_name",)),
+    ("family_name", gettext_noop("Family name"), ("family_name", "surname")),
+    ("patronymic", gettext_noop("Patronymic"), ("patronymic",)),
+    ("sex", gettext_noop("Sex"), ("sex",)),
+    ("birth_date", gettext_noop("Birth date"), ("birth_date", "dob", "date_of_birth")),
+    ("place_of_origin", gettext_noop("Settlement of origin"), ("place_of_origin", "origin")),
+    ("phone", gettext_noop("Phone"), ("phone",)),
+    ("document_number", gettext_noop("Document number"), ("document_number", "document")),
+    ("household", gettext_noop("Household"), ("household_id", "household")),
 )
 
 
