@@ -19,7 +19,6 @@ recordlinkage. "Haven clusters" counts every pair inside Haven's clusters (what
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import itertools
 import json
 import logging
@@ -33,6 +32,7 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # bench/machine.py
 from haven.linkage.engine import Thresholds, dedupe, link_tables
+from linkage.febrl_shaped import haven_birth_date
 from machine import machine, machine_line
 
 THRESHOLD = 0.95
@@ -52,20 +52,6 @@ def scores(true: set[Pair], predicted: set[Pair]) -> dict[str, float]:
             "predicted": len(predicted), "true": len(true), "correct": correct}
 
 
-def _date(value: str) -> str:
-    """FEBRL's YYYYMMDD as Haven's date; a corrupted one at the precision that survives."""
-    value = value.strip()
-    if len(value) != 8 or not value.isdigit():
-        return ""
-    year, month, day = int(value[:4]), int(value[4:6]), int(value[6:])
-    if not 1850 <= year <= 2100:
-        return ""
-    try:
-        return dt.date(year, month, day).isoformat()
-    except ValueError:
-        return f"{year:04d}-{month:02d}" if 1 <= month <= 12 else f"{year:04d}"
-
-
 def to_haven(febrl: pd.DataFrame) -> pd.DataFrame:
     """Map FEBRL's columns onto Haven's; address columns go along as optional extras."""
     text = febrl.fillna("").astype(str).map(str.strip)
@@ -73,7 +59,7 @@ def to_haven(febrl: pd.DataFrame) -> pd.DataFrame:
         "record_id": febrl.index.astype(str),
         "given_name": text["given_name"].to_numpy(),
         "family_name": text["surname"].to_numpy(),
-        "birth_date": [_date(v) for v in text["date_of_birth"]],
+        "birth_date": [haven_birth_date(v) for v in text["date_of_birth"]],
         "document_number": text["soc_sec_id"].to_numpy(),
         "place_of_origin": text["suburb"].to_numpy(),
         "address_1": text["address_1"].to_numpy(),

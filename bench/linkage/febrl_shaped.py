@@ -124,6 +124,20 @@ def _corrupt(record: dict[str, str], vocabulary: Vocabulary, rng: random.Random)
             record[column] = _typo(value, rng)
 
 
+def haven_birth_date(value: str) -> str:
+    """Return FEBRL's YYYYMMDD as Haven's date; a corrupted one at the precision it keeps."""
+    value = value.strip()
+    if len(value) != 8 or not value.isdigit():
+        return ""
+    year, month, day = int(value[:4]), int(value[4:6]), int(value[6:])
+    if not 1850 <= year <= 2100:
+        return ""
+    try:
+        return dt.date(year, month, day).isoformat()
+    except ValueError:
+        return f"{year:04d}-{month:02d}" if 1 <= month <= 12 else f"{year:04d}"
+
+
 def generate(records: int, *, seed: int = 2024, duplicates: float = 0.15) -> pd.DataFrame:
     """Return `records` FEBRL-shaped records, a `duplicates` share of them duplicates."""
     vocabulary = Vocabulary()

@@ -31,7 +31,6 @@ when a target is missed.
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import itertools
 import json
 import os
@@ -50,7 +49,7 @@ for path in (REPO, REPO / "src"):
     if str(path) not in sys.path:
         sys.path.insert(0, str(path))
 
-from bench.linkage.febrl_shaped import TRUTH, generate  # noqa: E402
+from bench.linkage.febrl_shaped import TRUTH, generate, haven_birth_date  # noqa: E402
 from bench.linkage.metrics import cluster_scores, pair_scores  # noqa: E402
 from bench.machine import machine, machine_busy_seconds, machine_line  # noqa: E402
 
@@ -79,26 +78,13 @@ def table_path(folder: Path, size: int, seed: int) -> Path:
     return path
 
 
-def _date(value: str) -> str:
-    """Return FEBRL's YYYYMMDD as Haven's date; a corrupted one at the precision it keeps."""
-    if len(value) != 8 or not value.isdigit():
-        return ""
-    year, month, day = int(value[:4]), int(value[4:6]), int(value[6:])
-    if not 1850 <= year <= 2100:
-        return ""
-    try:
-        return dt.date(year, month, day).isoformat()
-    except ValueError:
-        return f"{year:04d}-{month:02d}" if 1 <= month <= 12 else f"{year:04d}"
-
-
 def to_haven(table: pd.DataFrame) -> pd.DataFrame:
     """Map FEBRL's columns onto the engine's; the address goes along as optional extras."""
     return pd.DataFrame({
         "record_id": table["rec_id"].to_numpy(),
         "given_name": table["given_name"].to_numpy(),
         "family_name": table["surname"].to_numpy(),
-        "birth_date": [_date(v) for v in table["date_of_birth"]],
+        "birth_date": [haven_birth_date(v) for v in table["date_of_birth"]],
         "place_of_origin": table["suburb"].to_numpy(),
         "document_number": table["soc_sec_id"].to_numpy(),
         "address_1": table["address_1"].to_numpy(),
