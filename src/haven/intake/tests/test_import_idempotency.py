@@ -143,3 +143,26 @@ def test_the_source_key_normalizes_what_does_not_change_the_person():
     assert row_read(2, ["A", "Anahit", "Vardanyan", "f", "head", ""], header,
                     site="vayk").key != key
     assert COLUMNS[0] == "household_key"
+
+
+def test_rows_imported_with_the_old_long_keys_are_still_found_after_the_migration(
+        users, tmp_path):
+    """Keys were 64 hex digits before intake migration 0002; it keeps their first 32."""
+    import importlib  # noqa: PLC0415
+
+    from django.apps import apps  # noqa: PLC0415
+
+    path = tmp_path / "arrivals.csv"
+    sample_csv(path, 20)
+    run(users, path)
+    stored = counts()
+    for submission in Submission.objects.filter(source="import"):
+        assert len(submission.key) == 32
+        # As an import before the migration stored it: the whole SHA-256 in hex.
+        submission.key += "f" * 32
+        submission.save(update_fields=["key"])
+    migration = importlib.import_module("haven.intake.migrations.0002_shorter_import_keys")
+    migration.shorten(apps, None)
+    again = run(users, path)
+    assert (again.rows_stored, again.rows_skipped) == (0, again.rows_total)
+    assert counts() == stored
