@@ -241,6 +241,16 @@ def match_decide(*, actor: Actor, candidate: int, decision: str) -> MatchCandida
 
 
 # ----- tickets
+def _representatives(ids: set[PersonId]) -> dict[PersonId, PersonId]:
+    """Return the person each of `ids` counts as: the record it was merged into, or itself."""
+    reps: dict[PersonId, PersonId] = {}
+    for chunk in chunks(sorted(ids)):
+        for pk, merged_into in Person.objects.filter(id__in=chunk).values_list(
+                "id", "merged_into_id"):
+            reps[pk] = merged_into or pk
+    return reps
+
+
 def _close_moot() -> int:
     """Close the open tickets that no longer ask anything; return how many were closed.
 
@@ -253,17 +263,10 @@ def _close_moot() -> int:
     if not open_tickets:
         return 0
     ids = {pk for _id, left, right, _p in open_tickets for pk in (left, right)}
-    reps: dict[PersonId, PersonId] = {}
-    for chunk in chunks(sorted(ids)):
-        for pk, merged_into in Person.objects.filter(id__in=chunk).values_list(
-                "id", "merged_into_id"):
-            reps[pk] = merged_into or pk
+    reps = _representatives(ids)
     decided: set[tuple[PersonId, PersonId]] = set()
     cannot = cannot_link()
-    for chunk in chunks(sorted({pk for pair in cannot for pk in pair} - set(reps))):
-        for pk, merged_into in Person.objects.filter(id__in=chunk).values_list(
-                "id", "merged_into_id"):
-            reps[pk] = merged_into or pk
+    reps.update(_representatives({pk for pair in cannot for pk in pair} - set(reps)))
     for a, b in cannot:
         decided.add(canonical_pair(reps.get(a, a), reps.get(b, b)))
     moot: list[int] = []
