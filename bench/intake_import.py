@@ -195,13 +195,11 @@ def profile(rows: int) -> None:
         from haven.core.bulk import bulk_allocation  # noqa: PLC0415
 
         profiler = cProfile.Profile()
-        bulk = bulk_allocation()  # as the command does
-        bulk.__enter__()
-        profiler.enable()
-        # With two processes only this one, the storing one, is profiled.
-        import_households(actor=actor, path=path, site=SITE, processes=PROCESSES)
-        profiler.disable()
-        bulk.__exit__(None, None, None)
+        with bulk_allocation():  # as the command does
+            profiler.enable()
+            # With two processes only this one, the storing one, is profiled.
+            import_households(actor=actor, path=path, site=SITE, processes=PROCESSES)
+            profiler.disable()
         stats = pstats.Stats(profiler)
         stats.sort_stats("tottime").print_stats(25)
         stats.sort_stats("cumulative").print_stats(
