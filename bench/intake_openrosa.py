@@ -33,7 +33,6 @@ import random
 import re
 import sqlite3
 import sys
-import threading
 import time
 import uuid
 from collections.abc import Sequence
@@ -42,7 +41,7 @@ from pathlib import Path
 from xml.etree import ElementTree
 
 from machine import machine, machine_busy_seconds  # bench/machine.py
-from server import LOCKED, USERNAME, Server, running  # bench/server.py
+from server import LOCKED, USERNAME, Server, run_threads, running  # bench/server.py
 
 REPO = Path(__file__).resolve().parent.parent
 SITE = "goris"
@@ -253,19 +252,6 @@ def run_client(plan: ClientPlan) -> list[Sample]:
     return samples
 
 
-def run_clients(plans: Sequence[ClientPlan]) -> list[Sample]:
-    results: list[list[Sample]] = [[] for _ in plans]
-
-    def work(slot: int, plan: ClientPlan) -> None:
-        results[slot] = run_client(plan)
-
-    threads = [threading.Thread(target=work, args=(i, p), daemon=True)
-               for i, p in enumerate(plans)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return [s for r in results for s in r]
 
 
 def device_headers(server: Server, auth: str) -> tuple[str, tuple[tuple[str, str], ...]]:
@@ -397,13 +383,13 @@ def run(args: argparse.Namespace) -> int:
             warm: list[Sample] = []
             if args.warmup > 0:
                 say(f"warm-up {args.warmup:g} s (every worker loads the form)")
-                warm = run_clients(plans(args.warmup, seed=1))
+                warm = run_threads(plans(args.warmup, seed=1), run_client)
             say(f"measuring {args.duration:g} s: {args.rate:g} submissions/s from "
                 f"{args.clients} clients, ~{args.resends:.0%} resends, {args.workers} workers, "
                 f"{args.auth} auth")
             started = time.monotonic()
             cpu_before = (server.cpu_seconds(), time.process_time(), machine_busy_seconds())
-            samples = run_clients(plans(args.duration, seed=2))
+            samples = run_threads(plans(args.duration, seed=2), run_client)
             elapsed = max(max((s.done for s in samples), default=started) - started, 1e-9)
             server_cpu = server.cpu_seconds() - cpu_before[0]
             client_cpu = time.process_time() - cpu_before[1]

@@ -30,7 +30,6 @@ import os
 import random
 import sqlite3
 import sys
-import threading
 import time
 import uuid
 from collections.abc import Sequence
@@ -39,7 +38,7 @@ from pathlib import Path
 from typing import Any
 
 from machine import machine, machine_busy_seconds, machine_line  # bench/machine.py
-from server import LOCKED, Server, running  # bench/server.py
+from server import LOCKED, Server, run_threads, running  # bench/server.py
 
 REPO = Path(__file__).resolve().parent.parent
 API_PATH = "/api/v1/households"
@@ -244,18 +243,8 @@ def run_client(plan: ClientPlan) -> list[Sample]:
 def run_group(plans: Sequence[ClientPlan]) -> tuple[list[Sample], float]:
     """Run one thread per client plan; return every sample and this process's CPU seconds."""
     cpu_before = time.process_time()
-    results: list[list[Sample]] = [[] for _ in plans]
-
-    def work(slot: int, plan: ClientPlan) -> None:
-        results[slot] = run_client(plan)
-
-    threads = [threading.Thread(target=work, args=(i, p), daemon=True)
-               for i, p in enumerate(plans)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return [s for r in results for s in r], time.process_time() - cpu_before
+    samples = run_threads(plans, run_client)
+    return samples, time.process_time() - cpu_before
 
 
 def run_clients(plans: list[ClientPlan], processes: int) -> tuple[list[Sample], float]:

@@ -17,9 +17,11 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
+from typing import TypeVar
 
 USERNAME = "registrar-goris"
 LOCKED = "database is locked"
@@ -163,3 +165,23 @@ def running(server: Server) -> Iterator[Server]:
 
 def _interrupt(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
+
+
+P = TypeVar("P")
+S = TypeVar("S")
+
+
+def run_threads(plans: Sequence[P], run_client: Callable[[P], list[S]]) -> list[S]:
+    """Run `run_client` for each plan, one thread per plan; return every sample."""
+    results: list[list[S]] = [[] for _ in plans]
+
+    def work(slot: int, plan: P) -> None:
+        results[slot] = run_client(plan)
+
+    threads = [threading.Thread(target=work, args=(i, p), daemon=True)
+               for i, p in enumerate(plans)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return [sample for result in results for sample in result]
