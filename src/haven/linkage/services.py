@@ -12,9 +12,10 @@ clusters, or another open ticket asking about the same two clusters.
 
 from __future__ import annotations
 
+import contextlib
 import time
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -388,6 +389,21 @@ def _finish(actor: Actor, run: LinkageRun, clusters: Clusters, started: float,
                  target_ids=sorted(set(merged_ids)))
 
 
+@contextlib.contextmanager
+def _failure_recorded(run: LinkageRun) -> Iterator[None]:
+    """Mark `run` failed if the block raises; an input the engine refuses becomes a 422."""
+    from haven.linkage.engine import EngineInputError  # noqa: PLC0415 - see linkage_run
+
+    try:
+        yield
+    except EngineInputError as exc:
+        _fail(run, exc)
+        raise _engine_error(exc) from exc
+    except Exception as exc:
+        _fail(run, exc)
+        raise
+
+
 def linkage_run(*, actor: Actor, engine: str = "duckdb",
                 progress: Progress | None = None) -> LinkageRun:
     """De-duplicate the whole registry and apply the result.
@@ -399,11 +415,11 @@ def linkage_run(*, actor: Actor, engine: str = "duckdb",
     close. The trained model is stored with the run for incremental linking.
     """
     # The engine (Splink, DuckDB) loads in seconds: only a run pays for it, not every page.
-    from haven.linkage.engine import EngineInputError, Thresholds, dedupe  # noqa: PLC0415
+    from haven.linkage.engine import Thresholds, dedupe  # noqa: PLC0415
 
     run = _start_run(actor, engine=engine, kind=RunKind.FULL)
     started = time.monotonic()
-    try:
+    with _failure_recorded(run):
         registry = records_extract()
         run.records = len(registry.frame)
         result = dedupe(registry.frame, engine=engine,
@@ -411,12 +427,6 @@ def linkage_run(*, actor: Actor, engine: str = "duckdb",
                         must_link=[(str(a), str(b)) for a, b in must_link()],
                         cannot_link=[(str(a), str(b)) for a, b in cannot_link()],
                         progress=progress)
-    except EngineInputError as exc:
-        _fail(run, exc)
-        raise _engine_error(exc) from exc
-    except Exception as exc:
-        _fail(run, exc)
-        raise
     if progress is not None:
         progress(_("Applying the clusters"), 0.0)
     with transaction.atomic():
@@ -447,7 +457,7 @@ def linkage_link_new(*, actor: Actor, since: Any = None, engine: str = "duckdb",
     The new records are scored against the existing ones and against each other with
     the model stored by the last run; the registry is not scored against itself again.
     """
-    from haven.linkage.engine import EngineInputError, Thresholds, link_new  # noqa: PLC0415
+    from haven.linkage.engine import Thresholds, link_new  # noqa: PLC0415
 
     base = (LinkageRun.objects.filter(status=RunStatus.DONE).exclude(model={})
             .order_by("-started_at", "-id").first())
@@ -457,7 +467,7 @@ def linkage_link_new(*, actor: Actor, since: Any = None, engine: str = "duckdb",
     run = _start_run(actor, engine=engine, kind=RunKind.INCREMENTAL, since=since)
     run.model = base.model
     started = time.monotonic()
-    try:
+    with _failure_recorded(run):
         registry = records_extract()
         created = registry.created
         mask = registry.frame["record_id"].map(
@@ -470,12 +480,6 @@ def linkage_link_new(*, actor: Actor, since: Any = None, engine: str = "duckdb",
                          model=base.model, engine=engine,
                          thresholds=Thresholds(upper=run.upper, lower=run.lower)) \
             if len(new) else []
-    except EngineInputError as exc:
-        _fail(run, exc)
-        raise _engine_error(exc) from exc
-    except Exception as exc:
-        _fail(run, exc)
-        raise
     with transaction.atomic():
         clusters = Clusters(registry.representative, registry.created, cannot_link(),
                             household=registry.household)

@@ -190,3 +190,46 @@ def test_the_command_links_new_records_since_a_date(users, registry, make_househ
                                       "coordinator"])
     assert result.exit_code == 2
     assert "--since goes with --incremental" in result.output
+
+
+@pytest.mark.parametrize("incremental", [False, True])
+def test_a_run_the_engine_refuses_is_kept_as_failed_and_names_the_column(
+        users, registry, monkeypatch, incremental):
+    """The engine's refusal reaches the caller as a field error; the run says it failed."""
+    from haven.core.errors import ValidationFailed  # noqa: PLC0415
+    from haven.linkage import engine  # noqa: PLC0415
+
+    coordinator = actor_for(users["coordinator"])
+    if incremental:
+        services.linkage_run(actor=coordinator)  # a trained model to start from
+
+    def refuse(*args, **kwargs):
+        raise engine.EngineInputError("not a date", column="birth_date", row=3)
+
+    monkeypatch.setattr(engine, "dedupe", refuse)
+    monkeypatch.setattr(engine, "link_new", refuse)
+    if incremental:
+        def link() -> object:
+            return services.linkage_link_new(actor=coordinator,
+                                             since=dt.datetime(2000, 1, 1, tzinfo=dt.UTC))
+    else:
+        def link() -> object:
+            return services.linkage_run(actor=coordinator)
+    with pytest.raises(ValidationFailed) as refused:
+        link()
+    assert refused.value.errors == {"birth_date": ["not a date"]}
+    failed = LinkageRun.objects.order_by("-id").first()
+    assert (failed.status, failed.error) == (RunStatus.FAILED, "EngineInputError: not a date")
+
+
+def test_a_run_that_breaks_otherwise_is_kept_as_failed_and_the_error_goes_up(
+        users, registry, monkeypatch):
+    from haven.linkage import engine  # noqa: PLC0415
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("out of memory")
+
+    monkeypatch.setattr(engine, "dedupe", broken)
+    with pytest.raises(RuntimeError, match="out of memory"):
+        services.linkage_run(actor=actor_for(users["coordinator"]))
+    assert LinkageRun.objects.get().status == RunStatus.FAILED
