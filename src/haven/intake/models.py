@@ -23,10 +23,12 @@ class Submission(models.Model):
     person = models.ForeignKey("registry.Person", on_delete=models.PROTECT, null=True,
                                blank=True, related_name="submissions")
     received_at = models.DateTimeField()
+    # Nothing looks submissions up by who received them or what replaced them; an index
+    # on either would be paid on each of a million imported rows.
     received_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                    related_name="+")
+                                    related_name="+", db_index=False)
     replaced_by = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True,
-                                    related_name="replaces")
+                                    related_name="replaces", db_index=False)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["source", "key"],

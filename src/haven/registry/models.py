@@ -51,14 +51,15 @@ class Site(models.Model):
 class Household(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid7, editable=False)
     code = models.CharField(max_length=20, unique=True, default=new_code, editable=False)
-    registered_at = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="+")
+    registered_at = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="+",
+                                      db_index=False)
     place_of_origin = models.CharField(max_length=NAME_LENGTH, blank=True)
     phone = models.CharField(max_length=32, blank=True)
     phone_e164 = models.CharField(max_length=20, blank=True, db_index=True)
     size = models.PositiveSmallIntegerField()
     created_at = models.DateTimeField()
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", db_index=False
     )
     channel = models.CharField(max_length=10, choices=Channel.choices)
     updated_at = models.DateTimeField()
@@ -71,14 +72,16 @@ class Household(models.Model):
     # whether it is all of them. Ties at the same moment go to the lowest site id.
     first_arrived_at = models.DateTimeField(null=True, blank=True, editable=False)
     first_site = models.ForeignKey(Site, on_delete=models.PROTECT, null=True, blank=True,
-                                   related_name="+", editable=False)
+                                   related_name="+", editable=False, db_index=False)
     second_arrived_at = models.DateTimeField(null=True, blank=True, editable=False)
     second_site = models.ForeignKey(Site, on_delete=models.PROTECT, null=True, blank=True,
-                                    related_name="+", editable=False)
+                                    related_name="+", editable=False, db_index=False)
     last_arrived_at = models.DateTimeField(null=True, blank=True, editable=False)
     last_site = models.ForeignKey(Site, on_delete=models.PROTECT, null=True, blank=True,
-                                  related_name="+", editable=False)
+                                  related_name="+", editable=False, db_index=False)
     site_count = models.PositiveSmallIntegerField(default=0, editable=False)
+    # No index on the summary's sites: nothing looks records up by them, and every index
+    # is paid for on each of a million inserts (haven.intake's bulk import).
 
     class Meta:
         indexes = [
@@ -135,36 +138,31 @@ class Person(models.Model):
     # The household's registration site, copied: reports count registrations per site
     # without joining a million persons to their households (a household never moves).
     registered_at = models.ForeignKey(Site, on_delete=models.PROTECT, null=True, blank=True,
-                                      related_name="+", editable=False)
+                                      related_name="+", editable=False, db_index=False)
     # The same summary as the household's (see there), of this record's own arrivals.
     first_arrived_at = models.DateTimeField(null=True, blank=True, editable=False)
     first_site = models.ForeignKey(Site, on_delete=models.PROTECT, null=True, blank=True,
-                                   related_name="+", editable=False)
+                                   related_name="+", editable=False, db_index=False)
     second_arrived_at = models.DateTimeField(null=True, blank=True, editable=False)
     second_site = models.ForeignKey(Site, on_delete=models.PROTECT, null=True, blank=True,
-                                    related_name="+", editable=False)
+                                    related_name="+", editable=False, db_index=False)
     last_arrived_at = models.DateTimeField(null=True, blank=True, editable=False)
     last_site = models.ForeignKey(Site, on_delete=models.PROTECT, null=True, blank=True,
-                                  related_name="+", editable=False)
+                                  related_name="+", editable=False, db_index=False)
     site_count = models.PositiveSmallIntegerField(default=0, editable=False)
 
     class Meta:
         ordering = ["household_id", "position"]
         indexes = [
             models.Index(fields=["family_name_key", "given_name_key", "birth_year"]),
-            models.Index(fields=["birth_year"]),
             models.Index(fields=["created_at"]),
             # Records with arrivals after a report's date, and those that reached three
             # sites or more, are counted from their arrivals (haven.reports.queries).
             models.Index(fields=["last_arrived_at"]),
             models.Index(fields=["site_count"], name="registry_person_roaming",
                          condition=models.Q(site_count__gt=2)),
-            # Everything the situation report reads of a person, so that it scans this
-            # narrow index rather than the wide rows (3.1 -> 2.1 s CPU at 1M persons).
-            models.Index(fields=["first_arrived_at", "first_site", "registered_at",
-                                 "merged_into", "second_arrived_at", "second_site",
-                                 "last_site", "sex", "birth_year", "birth_month", "birth_day",
-                                 "status"], name="registry_person_report"),
+            # The situation report's scan has its own index on SQLite, on expressions
+            # Django cannot declare for both databases (registry migration 0004).
         ]
 
     def __str__(self) -> str:
@@ -204,10 +202,12 @@ class PersonVulnerability(models.Model):
 class Arrival(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid7, editable=False)
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="arrivals")
-    site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="arrivals")
+    # Looked up by site through the (site, person) and (site, arrived_at) indexes below.
+    site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="arrivals",
+                             db_index=False)
     arrived_at = models.DateTimeField()
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", db_index=False
     )
     channel = models.CharField(max_length=10, choices=Channel.choices)
 
