@@ -8,7 +8,7 @@ site's first arrival and its latest site on its own row. So the figures are
 
     every representative, counted from its row
     − the representatives of the *slow* clusters, counted the same way
-    + the slow clusters, counted from their arrivals (haven.reports.queries)
+    + the slow clusters, regrouped in Python from their records' rows
 
 where a cluster is slow when it has merged records (its first arrival is the earliest of
 all its records'), when one of its records reached three sites or more, or when one has
@@ -18,6 +18,11 @@ subtraction uses the very query that added them, so the two cancel exactly.
 Registrations (records) and households come from rows alone: their per-site first
 arrivals do not depend on merges, and only households whose members reached three sites
 or more read arrivals.
+
+On SQLite the two big passes are grouped by the leading expressions of the tally
+indexes (registry migration 0004), which SQLite reads in order: it groups as it walks
+the index, with no sort and no read of the wide rows; age bands are sums within each
+group, since they depend on the report's date. 1,000,000 persons: 0.3 s.
 """
 
 from __future__ import annotations
@@ -32,14 +37,16 @@ from typing import Any
 from django.db import connection
 from django.db.backends.utils import CursorWrapper
 
+from haven.registry.birth_dates import BirthDate, age_on
 from haven.reports import queries
 from haven.reports.queries import Window, local_date_sql
 
-SLOW_TABLES = ("hv_slow", "hv_slow_record", "hv_slow_summary", "hv_slow_arrival")
+SLOW_TABLES = ("hv_slow", "hv_slow_record")
 INJURED = "('injured', 'burns')"
-# Age bands by how many of the thresholds (60, 18, 5 years before the report date) a
-# birth date is on or before: 0 -> '0-4' ... 3 -> '60+'.
-BANDS_BY_THRESHOLDS = ("0-4", "5-17", "18-59", "60+")
+BANDS = ("unknown", "0-4", "5-17", "18-59", "60+")
+# SQLite's indexes on the same expressions (registry migration 0004): the report's scans
+# read the index in its order, so SQLite groups as it walks, with no sort.
+TALLY_INDEXES = ("registry_person_tally", "registry_household_tally")
 
 
 class DayKey:
@@ -48,8 +55,9 @@ class DayKey:
     SQLite's date() costs 0.3 s per million rows. Where every UTC offset of the
     report's zone (and every change between them) falls on a whole hour, the UTC hour
     ('2023-09-24 22', a prefix of the stored text) says the local date; Python turns the
-    few hundred distinct hours into dates. Elsewhere (PostgreSQL, zones such as +05:30)
-    the key is the local date itself, from `local_date_sql`.
+    few hundred distinct hours into dates. The same prefix leads SQLite's tally indexes,
+    and "arrived before the end" is then a range of it. Elsewhere (PostgreSQL, zones such
+    as +05:30) the key is the local date itself, from `local_date_sql`.
     """
 
     def __init__(self, window: Window) -> None:
@@ -65,6 +73,22 @@ class DayKey:
             return f"substr({column}, 1, 13)"
         return local_date_sql(column, self.window, params)
 
+    def before_end(self, column: str, params: list[Any]) -> str:
+        """Return SQL true when `column` is before the report's end, appending its param."""
+        if self.by_hour:
+            params.append(self.window.end.astimezone(dt.UTC).strftime("%Y-%m-%d %H"))
+            return f"substr({column}, 1, 13) < %s"
+        params.append(queries.adapt(self.window.end))
+        return f"{column} < %s"
+
+    def date_of(self, moment: Any) -> dt.date:
+        """Return the local date of a timestamp as the database returns it."""
+        if isinstance(moment, str):  # SQLite's UTC text
+            if self.by_hour:
+                return self.date(moment[:13])
+            moment = dt.datetime.fromisoformat(moment).replace(tzinfo=dt.UTC)
+        return moment.astimezone(self.window.zone).date()
+
     def date(self, key: Any) -> dt.date:
         found = self._dates.get(key)
         if found is None:
@@ -77,28 +101,30 @@ class DayKey:
         return found
 
 
-def band_index_sql(date: dt.date) -> str:
-    """Return SQL for the age band of p.birth_* on `date`, as an index in BANDS_BY_THRESHOLDS.
+def band_counts_sql(date: dt.date) -> list[str]:
+    """Return aggregates that count a group's persons by age band on `date`.
 
-    The same rule as `band_sql` (a year alone is 1 July, a year and month the 15th; a
-    birthday not yet reached that year counts as not yet a year older), decided by the
-    birth year alone except in the three years where a threshold falls; there the date
-    is compared as one number yyyymmdd. Cheaper than the nested CASE, row by row.
+    The known birth years, then those born on or before each threshold date (60, 18 and
+    5 years before `date`); `bands` turns them into the bands' counts. The same rule as
+    `queries.band_sql` (a year alone is 1 July, a year and month the 15th; a birthday not
+    yet reached that year counts as not yet a year older), decided by the birth year
+    alone except in the threshold's own year, where month and day are compared as mmdd.
+    Aggregates, not a grouping column: the groups then follow SQLite's tally index.
     """
-    born = ("(p.birth_year * 10000 + COALESCE(p.birth_month, 7) * 100 + COALESCE(p.birth_day, "
-            "CASE WHEN p.birth_month IS NULL THEN 1 ELSE 15 END))")
-    parts = ["CASE WHEN p.birth_year IS NULL THEN -1"]
-    for index, years in enumerate((5, 18, 60)):
+    month_day = ("(COALESCE(p.birth_month, 7) * 100 + COALESCE(p.birth_day, "
+                 "CASE WHEN p.birth_month IS NULL THEN 1 ELSE 15 END))")
+    counts = ["COUNT(p.birth_year)"]
+    for years in (60, 18, 5):
         year = date.year - years
-        threshold = year * 10000 + date.month * 100 + date.day
-        parts.append(f"WHEN p.birth_year > {year:d} THEN {index:d} "
-                     f"WHEN p.birth_year = {year:d} THEN "
-                     f"CASE WHEN {born} <= {threshold:d} THEN {index + 1:d} ELSE {index:d} END")
-    return " ".join([*parts, "ELSE 3 END"])
+        counts.append(f"SUM(CASE WHEN p.birth_year < {year:d} OR (p.birth_year = {year:d} "
+                      f"AND {month_day} <= {date.month * 100 + date.day:d}) THEN 1 ELSE 0 END)")
+    return counts
 
 
-def _band(index: Any) -> str:
-    return "unknown" if int(index) < 0 else BANDS_BY_THRESHOLDS[int(index)]
+def bands(n: int, known: int, by_60: int, by_18: int, by_5: int) -> dict[str, int]:
+    """Return the count of each age band from `band_counts_sql`'s aggregates of n persons."""
+    return {"unknown": n - known, "0-4": known - by_5, "5-17": by_5 - by_18,
+            "18-59": by_18 - by_60, "60+": by_60}
 
 
 @dataclass
@@ -136,13 +162,7 @@ def full_report_figures(window: Window) -> Figures:
         _count_injured(cursor, window, figures)
         _count_households(cursor, window, figures)
         figures.vulnerable = _vulnerabilities(cursor, window)
-        with queries.temporary_tables(window, listed=True) as slow:
-            figures.persons.update({(d, sex, b, st): n for d, sex, b, st, n
-                                    in queries.persons_by_day(slow, window)})
-            figures.site_persons.update({(site, d, sex, b, st): n for site, d, sex, b, st, n
-                                         in queries.persons_by_site_day(slow, window)})
-            figures.present_at.update(queries.occupancy(slow))
-            figures.injured_at.update(queries.injured_by_site(slow))
+        _count_slow_clusters(cursor, window, figures)
     return figures
 
 
@@ -167,14 +187,32 @@ def _slow_tables(window: Window) -> Iterator[CursorWrapper]:
                 "SELECT cid AS pid FROM hv_slow "
                 "UNION ALL SELECT p.id FROM hv_slow s CROSS JOIN registry_person p "
                 "WHERE p.merged_into_id = s.cid")
-            _slow_arrivals(cursor, end)
             yield cursor
         finally:
             _drop(cursor)
 
 
-def _slow_arrivals(cursor: CursorWrapper, end: Any) -> None:
-    """Build hv_slow_arrival: the slow records' arrivals, or as many as their rows tell.
+@dataclass
+class _Cluster:
+    """A slow cluster, as its records' arrivals before the end add up."""
+
+    sex: str = ""
+    band: str = "unknown"
+    status: str = ""
+    injured: bool = False
+    site_first: dict[int, Any] = field(default_factory=dict)  # site id -> first arrival
+    last: tuple[Any, int] | None = None  # (latest arrival, -site id): ties go to the lowest
+
+    def arrive(self, site: int, moment: Any) -> None:
+        first = self.site_first.get(site)
+        if first is None or moment < first:
+            self.site_first[site] = moment
+        if self.last is None or (moment, -site) > self.last:
+            self.last = (moment, -site)
+
+
+def _count_slow_clusters(cursor: CursorWrapper, window: Window, figures: Figures) -> None:
+    """Add the slow clusters, regrouped in Python from their records' rows.
 
     Most slow records are slow only for being merged: they reached at most two sites and
     arrived wholly before the end or wholly after it. Their first, second and last
@@ -182,27 +220,72 @@ def _slow_arrivals(cursor: CursorWrapper, end: Any) -> None:
     are among those, and the report reads nothing else (a site's other arrivals are
     earlier than the record's last, which alone decides where the person is). The rest
     (three sites or more, or arrivals on both sides of the end) bring their arrivals.
+    A cluster counts with its representative's sex, age band and status, on the day of
+    its first arrival, at each site from its first arrival there, as present at the site
+    of its latest arrival, and as injured if any of its records that arrived is: as
+    `queries` counts.
     """
-    # One read of each wide person row, then the narrow copy is read four times.
+    days = DayKey(window)
+    end = queries.adapt(window.end)
+    # SQLite's timestamps stay the UTC text they are stored as (they sort as the moments
+    # do, and say their hour): parsing 160,000 of them would cost more than the rest.
+    moment = "({} || '')" if connection.vendor == "sqlite" else "{}"
     cursor.execute(
-        "CREATE TEMPORARY TABLE hv_slow_summary AS SELECT p.id, p.merged_into_id, "
-        "p.household_id, p.sex, p.birth_year, p.birth_month, p.birth_day, p.status, "
-        "p.first_site_id, p.first_arrived_at, p.second_site_id, p.second_arrived_at, "
-        "p.last_site_id, p.last_arrived_at, CASE WHEN p.site_count <= 2 AND "
-        "(p.last_arrived_at < %s OR p.first_arrived_at >= %s) THEN 1 ELSE 0 END AS summarised "
-        "FROM hv_slow_record x CROSS JOIN registry_person p WHERE p.id = x.pid", [end, end])
-    cursor.execute("CREATE INDEX hv_slow_summary_id ON hv_slow_summary (id)")
-    cursor.execute(
-        "CREATE TEMPORARY TABLE hv_slow_arrival AS "
-        "SELECT id AS person_id, first_site_id AS site_id, first_arrived_at AS arrived_at "
-        "FROM hv_slow_summary WHERE summarised = 1 UNION ALL "
-        "SELECT id, second_site_id, second_arrived_at FROM hv_slow_summary "
-        "WHERE summarised = 1 AND second_site_id IS NOT NULL UNION ALL "
-        "SELECT id, last_site_id, last_arrived_at FROM hv_slow_summary "
-        "WHERE summarised = 1 UNION ALL "
-        "SELECT a.person_id, a.site_id, a.arrived_at "
-        "FROM hv_slow_summary x CROSS JOIN registry_arrival a "
-        "WHERE x.summarised = 0 AND a.person_id = x.id")
+        "SELECT p.id, p.merged_into_id, p.sex, p.birth_year, p.birth_month, p.birth_day, "  # noqa: S608
+        f"p.status, p.first_site_id, {moment.format('p.first_arrived_at')}, p.second_site_id, "
+        f"{moment.format('p.second_arrived_at')}, p.last_site_id, "
+        f"{moment.format('p.last_arrived_at')}, p.site_count "
+        "FROM hv_slow_record x CROSS JOIN registry_person p WHERE p.id = x.pid")
+    rows = cursor.fetchall()
+    cursor.execute("SELECT DISTINCT person_id FROM registry_personvulnerability "  # noqa: S608
+                   f"WHERE code IN {INJURED}")
+    injured = {pid for (pid,) in cursor.fetchall()}
+    clusters: dict[Any, _Cluster] = {}
+    unsummarised: dict[Any, _Cluster] = {}
+    for (pid, merged_into, sex, year, month, day, status, first_site, first_at, second_site,
+         second_at, last_site, last_at, site_count) in rows:
+        cluster = clusters.setdefault(merged_into or pid, _Cluster())
+        if merged_into is None:
+            age = age_on(BirthDate(year=year, month=month, day=day), window.date)
+            cluster.sex, cluster.band, cluster.status = sex, _band(age), status
+        if first_at is None or first_at >= end:
+            continue
+        cluster.injured = cluster.injured or pid in injured  # a record that has arrived
+        if site_count > 2 or last_at >= end:
+            unsummarised[pid] = cluster
+            continue
+        cluster.arrive(int(first_site), first_at)
+        if second_site is not None:
+            cluster.arrive(int(second_site), second_at)
+        cluster.arrive(int(last_site), last_at)
+    pids = list(unsummarised)
+    for start in range(0, len(pids), 500):
+        chunk = pids[start:start + 500]
+        cursor.execute(
+            f"SELECT person_id, site_id, {moment.format('arrived_at')} "  # noqa: S608
+            "FROM registry_arrival "
+            f"WHERE person_id IN ({', '.join(['%s'] * len(chunk))}) AND arrived_at < %s",
+            [*chunk, end])
+        for pid, site, moment in cursor.fetchall():
+            unsummarised[pid].arrive(int(site), moment)
+    for cluster in clusters.values():
+        if cluster.last is None:
+            continue
+        first = days.date_of(min(cluster.site_first.values()))
+        figures.persons[(first, cluster.sex, cluster.band, cluster.status)] += 1
+        for site, moment in cluster.site_first.items():
+            figures.site_persons[(site, days.date_of(moment), cluster.sex, cluster.band,
+                                  cluster.status)] += 1
+            if cluster.injured:
+                figures.injured_at[site] += 1
+        if cluster.status == "present":
+            figures.present_at[-cluster.last[1]] += 1
+
+
+def _band(age: int | None) -> str:
+    if age is None:
+        return "unknown"
+    return "0-4" if age < 5 else "5-17" if age < 18 else "18-59" if age < 60 else "60+"
 
 
 def _drop(cursor: CursorWrapper) -> None:
@@ -219,59 +302,48 @@ def _count_rows(cursor: CursorWrapper, window: Window, figures: Figures, *, slow
     """
     days = DayKey(window)
     params: list[Any] = []
-    first_day = days.sql("p.first_arrived_at", params)
-    second_day = days.sql("p.second_arrived_at", params)
-    params.append(queries.adapt(window.end))
+    columns = [days.sql("p.first_arrived_at", params), "p.first_site_id", "p.registered_at_id",
+               "(p.merged_into_id IS NULL)", days.sql("p.second_arrived_at", params),
+               "p.second_site_id", "p.last_site_id", "p.sex", "p.status"]
     source = ("hv_slow s CROSS JOIN registry_person p WHERE p.id = s.cid AND " if slow
               else "registry_person p WHERE ")
-    columns = [first_day, "p.first_site_id", "p.registered_at_id",
-               "CASE WHEN p.merged_into_id IS NULL THEN 1 ELSE 0 END", second_day,
-               "p.second_site_id", "p.last_site_id", "p.sex", band_index_sql(window.date),
-               "p.status"]
+    source += days.before_end("p.first_arrived_at", params)
     sign = -1 if slow else 1
     for (day, site, registered_at, representative, second, second_site, last_site, sex,
-         band, status), n in _grouped(cursor, columns, source, params):
+         status), (n, *by_threshold) in _grouped(
+            cursor, columns, ["COUNT(*)", *band_counts_sql(window.date)], source, params):
         first = days.date(day)
         if not slow:
             figures.registrations[(int(registered_at), first)] += n
         if not int(representative):
             continue
-        age = _band(band)
-        figures.persons[(first, sex, age, status)] += sign * n
-        figures.site_persons[(int(site), first, sex, age, status)] += sign * n
-        if second is not None:
-            figures.site_persons[(int(second_site), days.date(second), sex, age,
-                                  status)] += sign * n
+        second_date = days.date(second) if second is not None else None
+        for age, count in bands(n, *by_threshold).items():
+            if not count:
+                continue
+            figures.persons[(first, sex, age, status)] += sign * count
+            figures.site_persons[(int(site), first, sex, age, status)] += sign * count
+            if second_date is not None:
+                figures.site_persons[(int(second_site), second_date, sex, age,
+                                      status)] += sign * count
         if last_site is not None and status == "present":
             figures.present_at[int(last_site)] += sign * n
 
 
-_NULL = "~"  # a key part that no column value spells
+def _grouped(cursor: CursorWrapper, columns: list[str], aggregates: list[str], source: str,
+             params: list[Any]) -> Iterator[tuple[tuple[Any, ...], tuple[int, ...]]]:
+    """Yield (values of `columns`, values of `aggregates`) per distinct row over `source`.
 
-
-def _grouped(cursor: CursorWrapper, columns: list[str], source: str, params: list[Any], *,
-             arrived: str = "p.first_arrived_at") -> Iterator[tuple[tuple[Any, ...], int]]:
-    """Yield (values, n) for each distinct row of `columns` over `source` with `arrived` < end.
-
-    PostgreSQL groups (a hash aggregate). SQLite would sort a million rows of ten columns
-    for GROUP BY, which costs more than reading them: it returns each row as one text
-    key, counted here (values come back as text then, or None).
+    `params` are those of the columns, then the aggregates, then `source`, in that order.
+    Over the registry's own tables SQLite walks the tally index, whose leading parts are
+    these columns, and groups without sorting; PostgreSQL hashes.
     """
-    if connection.vendor != "sqlite":
-        cursor.execute(
-            f"SELECT {', '.join(columns)}, COUNT(*) "  # noqa: S608 - constant SQL
-            f"FROM {source}{arrived} < %s "
-            f"GROUP BY {', '.join(str(i + 1) for i in range(len(columns)))}", params)
-        for row in cursor.fetchall():
-            yield tuple(row[:-1]), int(row[-1])
-        return
-    key = " || '|' || ".join(f"COALESCE({c}, '{_NULL}')" for c in columns)
-    cursor.execute(f"SELECT {key} FROM {source}{arrived} < %s", params)  # noqa: S608
-    counts: Counter[str] = Counter()
-    while rows := cursor.fetchmany(50_000):
-        counts.update(text for (text,) in rows)
-    for text, n in counts.items():
-        yield tuple(None if v == _NULL else v for v in text.split("|")), n
+    cursor.execute(
+        f"SELECT {', '.join(columns)}, {', '.join(aggregates)} "  # noqa: S608 - constant SQL
+        f"FROM {source} GROUP BY {', '.join(str(i + 1) for i in range(len(columns)))}", params)
+    width = len(columns)
+    for row in cursor.fetchall():
+        yield tuple(row[:width]), tuple(int(v or 0) for v in row[width:])
 
 
 def _count_injured(cursor: CursorWrapper, window: Window, figures: Figures) -> None:
@@ -297,22 +369,22 @@ def _count_households(cursor: CursorWrapper, window: Window, figures: Figures) -
     days = DayKey(window)
     end = queries.adapt(window.end)
     params: list[Any] = []
-    first_day = days.sql("p.first_arrived_at", params)
-    second_day = days.sql("p.second_arrived_at", params)
-    params += [end, end]  # the second arrival's test, then `_grouped`'s own
+    columns = [days.sql("p.first_arrived_at", params), "p.first_site_id",
+               days.sql("p.second_arrived_at", params), "p.second_site_id",
+               "(p.site_count > 2)"]
     # Households are not merged, so each counts at its second site only if it got there
     # before the end.
-    columns = [first_day, "p.first_site_id", second_day, "p.second_site_id",
-               "CASE WHEN p.second_arrived_at < %s THEN 1 ELSE 0 END",
-               "CASE WHEN p.site_count > 2 THEN 1 ELSE 0 END"]
-    for (day, site, second, second_site, second_in_time, roaming), n in _grouped(
-            cursor, columns, "registry_household p WHERE ", params):
+    second_in_time = f"SUM(CASE WHEN {days.before_end('p.second_arrived_at', params)} " \
+                     "THEN 1 ELSE 0 END)"
+    source = "registry_household p WHERE " + days.before_end("p.first_arrived_at", params)
+    for (day, site, second, second_site, roaming), (n, in_time) in _grouped(
+            cursor, columns, ["COUNT(*)", second_in_time], source, params):
         figures.households += n
         if int(roaming):
             continue
         figures.site_households[(int(site), days.date(day))] += n
-        if second is not None and int(second_in_time):
-            figures.site_households[(int(second_site), days.date(second))] += n
+        if second is not None and in_time:
+            figures.site_households[(int(second_site), days.date(second))] += in_time
     # Households whose members reached three sites or more: from their arrivals.
     params = []
     day = local_date_sql("first_at", window, params)

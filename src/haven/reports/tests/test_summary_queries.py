@@ -17,6 +17,8 @@ from collections import Counter
 from typing import Any
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from haven.registry.models import Person, Site
 from haven.registry.services import arrivals_record
@@ -144,3 +146,28 @@ def test_a_representative_registered_after_its_merged_record_arrives_with_it(
         (sites["vayk"].id, dt.date(2023, 9, 27)): 1})
     assert figures.registrations_rows() == [(sites["kornidzor"].id, dt.date(2023, 9, 24), 1),
                                             (sites["vayk"].id, dt.date(2023, 9, 27), 1)]
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's own index on expressions")
+def test_the_scans_of_persons_and_households_walk_their_tally_index(users, sites,
+                                                                    make_household):
+    """SQLite groups the two big scans in index order: no table read and no sort.
+
+    Without the index (or with an expression written differently from the migration's)
+    the report still counts right but sorts a million rows: 1.6 -> 0.3 s at 1M persons.
+    """
+    _random_registry(users, make_household, 4)
+    with CaptureQueriesContext(connection) as captured:
+        full_report_figures(_window(dt.date(2023, 9, 28), None))
+    plans = {}
+    for query in captured.captured_queries:
+        sql = query["sql"]
+        for table in ("registry_person", "registry_household"):
+            if sql.startswith("SELECT substr(") and f"FROM {table} p WHERE" in sql:
+                with connection.cursor() as cursor:
+                    cursor.execute(f"EXPLAIN QUERY PLAN {sql}")
+                    plans[table] = " / ".join(str(row[-1]) for row in cursor.fetchall())
+    assert plans.keys() == {"registry_person", "registry_household"}
+    for table, plan in plans.items():
+        assert f"USING COVERING INDEX {table}_tally" in plan, plan
+        assert "TEMP B-TREE" not in plan, plan
