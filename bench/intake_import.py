@@ -40,6 +40,7 @@ from haven.intake.importing.samples import COLUMNS, sample_households  # noqa: E
 
 TARGET_ROWS_PER_S = 10_000
 PROCESSES = 2  # the command's default; --processes 1 to compare
+BATCH_SIZE: int | None = None  # None: the command's default
 SITE = "goris"
 USER = "coordinator"
 
@@ -96,6 +97,8 @@ def run_import(env: dict[str, str], path: Path) -> tuple[float, float, float, st
     """
     command = [sys.executable, "-m", "haven.cli.main", "import", "households", str(path),
                "--site", SITE, "--user", USER, "--processes", str(PROCESSES)]
+    if BATCH_SIZE is not None:
+        command += ["--batch-size", str(BATCH_SIZE)]
     started = time.perf_counter()
     with tempfile.TemporaryFile() as out:
         child = subprocess.Popen(command, env=env, stdout=out, stderr=subprocess.DEVNULL)
@@ -192,10 +195,10 @@ def profile(rows: int) -> None:
         path = root / "households.csv"
         write_csv(path, rows)
         actor = Actor(user=User.objects.get(username=USER), channel="import")
-        from haven.core.bulk import bulk_allocation  # noqa: PLC0415
+        from haven.core.bulk import bulk_allocation, bulk_writing  # noqa: PLC0415
 
         profiler = cProfile.Profile()
-        with bulk_allocation():  # as the command does
+        with bulk_allocation(), bulk_writing():  # as the command does
             profiler.enable()
             # With two processes only this one, the storing one, is profiled.
             import_households(actor=actor, path=path, site=SITE, processes=PROCESSES)
@@ -218,9 +221,12 @@ def main() -> int:
                         help="profile an import of ROWS rows instead")
     parser.add_argument("--processes", type=int, choices=(1, 2), default=2,
                         help="the import command's --processes (default 2, its default)")
+    parser.add_argument("--batch-size", type=int, metavar="HOUSEHOLDS",
+                        help="the import command's --batch-size (default: its default)")
     options = parser.parse_args()
-    global PROCESSES  # noqa: PLW0603 - one setting for the whole run
+    global PROCESSES, BATCH_SIZE  # noqa: PLW0603 - one setting for the whole run
     PROCESSES = options.processes
+    BATCH_SIZE = options.batch_size
     if options.profile:
         profile(options.profile)
         return 0

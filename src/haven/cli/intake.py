@@ -64,7 +64,7 @@ def import_households_command(  # noqa: PLR0917 - one parameter per click option
     """
     from haven.accounts.access import Actor
     from haven.accounts.models import User
-    from haven.core.bulk import bulk_allocation
+    from haven.core.bulk import bulk_allocation, bulk_writing
     from haven.core.errors import ValidationFailed
     from haven.intake.importing.reading import FileRefused
     from haven.intake.importing.services import import_households
@@ -78,7 +78,7 @@ def import_households_command(  # noqa: PLR0917 - one parameter per click option
         report.unlink()  # the report describes this run only
     bar = _ProgressBar(file.name)
     try:
-        with bulk_allocation():
+        with bulk_allocation(), bulk_writing():
             job = import_households(actor=actor, path=file, site=site, dry_run=dry_run,
                                     progress=bar.update, report_path=report,
                                     batch_size=batch_size, processes=processes)

@@ -3,8 +3,9 @@
 import datetime as dt
 
 import pytest
+from django.db import connection
 
-from haven.core.bulk import insert_rows, insert_values
+from haven.core.bulk import bulk_writing, insert_rows, insert_values
 from haven.registry.models import Household, RecordChange
 from haven.testing.factories import member
 
@@ -44,3 +45,26 @@ def test_nothing_to_insert_is_fine(db):
 def test_insert_values_refuses_rows_that_leave_a_field_out(db):
     with pytest.raises(ValueError, match="missing"):
         insert_values(RecordChange, ("household_id", "at"), [("x", "y")])
+
+
+def _wal_autocheckpoint() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA wal_autocheckpoint")
+        return int(cursor.fetchone()[0])
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's write-ahead log")
+def test_a_bulk_load_checkpoints_rarely_then_restores_the_setting(db):
+    before = _wal_autocheckpoint()
+    with bulk_writing():
+        assert _wal_autocheckpoint() == 262_144  # 1 GiB of pages
+    assert _wal_autocheckpoint() == before
+    with pytest.raises(RuntimeError), bulk_writing():
+        raise RuntimeError  # an import that fails half-way
+    assert _wal_autocheckpoint() == before
+
+
+def test_bulk_writing_is_harmless_on_any_database(users, make_household):
+    with bulk_writing():
+        make_household(members=[member()])
+    assert Household.objects.count() == 1
