@@ -368,11 +368,24 @@ class _Batch:
 
 
 def _existing_keys(keys: list[str]) -> set[str]:
-    """Return those of the source keys that are stored: one query for a batch."""
-    if not keys:
-        return set()
-    return set(Submission.objects.filter(source=SOURCE, key__in=keys)
-               .values_list("key", flat=True))
+    """Return those of the source keys that are stored: one query per 5,000 keys.
+
+    In SQL rather than through the ORM, whose preparing of each key of an `__in` lookup
+    was 5% of the storing process's time.
+    """
+    meta = Submission._meta
+    quote = connection.ops.quote_name
+    key, source = quote("key"), quote("source")  # the fields keep their names as columns
+    found: set[str] = set()
+    with connection.cursor() as cursor:
+        for start in range(0, len(keys), 5000):  # well under SQLite's 32,766 parameters
+            chunk = keys[start:start + 5000]
+            cursor.execute(
+                f"SELECT {key} FROM {quote(meta.db_table)} "  # noqa: S608 - names only
+                f"WHERE {source} = %s AND {key} IN ({', '.join(['%s'] * len(chunk))})",
+                [SOURCE, *chunk])
+            found.update(key for (key,) in cursor.fetchall())
+    return found
 
 
 def _submissions_insert(rows: list[tuple[str, str, Any, Any]], *, received_by: int) -> None:
