@@ -185,6 +185,11 @@ def prepare_records(records: pd.DataFrame) -> pd.DataFrame:
     prepared["given_latin"] = _per_value(given, _letters)
     prepared["family_key"] = _per_value(family, _key_of(surname_key))
     prepared["family_latin"] = _per_value(family, _letters)
+    # Each name read as the other kind, for names written in each other's place: the
+    # two keys fold differently (Lili is "lil" as a given name, "lili" as a surname), so
+    # a swapped record's keys are not simply the other record's keys exchanged.
+    prepared["given_as_family_key"] = _per_value(given, _key_of(surname_key))
+    prepared["family_as_given_key"] = _per_value(family, _key_of(given_name_key))
     # First letters of the keys, for blocking on a birth date plus an initial.
     prepared["given_initial"] = _per_value(prepared["given_key"].fillna(""), _initial)
     prepared["family_initial"] = _per_value(prepared["family_key"].fillna(""), _initial)

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import copy
+
 import pandas as pd
 import pytest
 
 from haven.linkage import engine
 from haven.linkage.engine import EngineInputError, Thresholds, dedupe, link_new, prepare_records
 from haven.linkage.engine import linking as engine_linking
+from haven.linkage.engine.backends import backend_for
 
 
 def table(*rows: dict[str, str]) -> pd.DataFrame:
@@ -228,3 +231,99 @@ def test_one_record_or_none_needs_no_pairs() -> None:
     assert one.clusters == {"kornidzor-1": "kornidzor-1"}
     assert one.pairs == []
     assert dedupe(pd.DataFrame({"record_id": []})).clusters == {}
+
+
+def test_names_written_in_each_others_place_link_though_their_keys_fold_differently() -> None:
+    # Lili is "lil" as a given name and "lili" as a surname: the swapped record's keys
+    # are not the other record's keys exchanged. Only the swap rules block this pair.
+    person = {"sex": "f", "birth_date": "1980-05-17", "place_of_origin": "Stepanakert"}
+    result = dedupe(table(
+        {"record_id": "a", "given_name": "Lili", "family_name": "Hovhannisyan", **person},
+        {"record_id": "b", "given_name": "Hovhannisyan", "family_name": "Lili", **person},
+        {"record_id": "c", "given_name": "Hovhannisyan", "family_name": "Lili",
+         "sex": "f", "birth_date": "1980-05-17"},
+    ))
+    assert same_cluster(result, "a", "b", "c")
+    for other in ("b", "c"):
+        pair = next(p for p in result.pairs if {p.left_id, p.right_id} == {"a", other})
+        assert pair.levels["given_name"] == "swapped with the other name"
+
+
+NEIGHBOURS = {"address_1": "", "street_number": "56", "place_of_origin": "Cowan",
+              "postcode": "2084", "state": "nsw"}
+
+
+def test_settlement_postcode_and_state_count_as_one_place() -> None:
+    # Neighbours: one surname and one house, different given names, dates and documents.
+    # Settlement, postcode and state name one place; counted as three independent
+    # agreements they outweighed everything else and made the two one person.
+    result = dedupe(table(
+        {"record_id": "nikki", "given_name": "Nikki", "family_name": "Pascoe",
+         "birth_date": "1946-06-06", "document_number": "2935651", **NEIGHBOURS},
+        {"record_id": "john", "given_name": "John", "family_name": "Pascoe",
+         "birth_date": "1946-07-29", "document_number": "2997582", **NEIGHBOURS},
+        {"record_id": "john-2", "given_name": "John", "family_name": "Pascoe",
+         "birth_date": "1946-07-29", "document_number": "2997582",
+         **(NEIGHBOURS | {"place_of_origin": ""})},
+    ), thresholds=Thresholds(upper=0.95, lower=0.0))
+    assert not same_cluster(result, "nikki", "john")
+    pair = next(p for p in result.pairs if {p.left_id, p.right_id} == {"john", "nikki"})
+    assert pair.levels["postcode"] == "exact, same place of origin"
+    assert pair.bayes_factors["postcode"] <= 2.0
+    assert pair.levels["state"] == "exact, same place of origin or postcode"
+    assert pair.bayes_factors["state"] == pytest.approx(1.0)
+    # Without the settlement to vouch for the place, the postcode is weighed in full.
+    alone = next(p for p in result.pairs if {p.left_id, p.right_id} == {"john", "john-2"})
+    assert alone.levels["postcode"] == "exact"
+    assert alone.bayes_factors["postcode"] > 100
+
+
+def test_same_street_and_postcode_is_blocked_whatever_the_names_and_date() -> None:
+    # Another given name, no birth date, another house number, no settlement: only the
+    # street and postcode (a household's address) bring these two records together.
+    address = {"family_name": "Grubb", "address_1": "Steele Street", "postcode": "6107",
+               "state": "nsw"}
+    result = dedupe(table(
+        {"record_id": "a", "given_name": "Joanna", "street_number": "12",
+         "birth_date": "1959-10-02", **address},
+        {"record_id": "b", "given_name": "Erin", "street_number": "21", **address},
+    ), thresholds=Thresholds(upper=0.95, lower=0.0))
+    [pair] = result.pairs
+    assert (pair.levels["address"], pair.levels["postcode"]) == ("exact", "exact")
+
+
+def test_a_stored_model_keeps_its_values_by_level_label_when_levels_are_added() -> None:
+    # A model stored before "swapped with the other name" joined the given-name
+    # comparison: its trained levels after that position must still be found.
+    stored = copy.deepcopy(dedupe(table(*ANAHIT, *OTHERS)).model)
+    given = next(c for c in stored["comparisons"] if c["output_column_name"] == "given_name")
+    given["comparison_levels"] = [
+        level for level in given["comparison_levels"]
+        if level.get("label_for_charts") != "swapped with the other name"]
+    trained = {"Jaro-Winkler ≥ 0.92": 0.31, "different": 0.011}
+    for level in given["comparison_levels"]:
+        if level.get("label_for_charts") in trained:
+            level["m_probability"] = trained[level["label_for_charts"]]
+    backend = backend_for("duckdb")
+    try:
+        settings = engine_linking._settings_dict(
+            stored["haven"]["columns"], backend, link_type="dedupe_only", model=stored,
+            term_frequencies=False)
+    finally:
+        backend.close()
+    levels = {level.get("label_for_charts"): level for c in settings["comparisons"]
+              if c["output_column_name"] == "given_name" for level in c["comparison_levels"]}
+    assert {label: levels[label]["m_probability"] for label in trained} == trained
+    assert levels["swapped with the other name"]["m_probability"] == 0.02  # its start
+
+
+def test_swapped_names_with_a_typo_are_weighed_as_a_swap() -> None:
+    person = {"birth_date": "1995-01-07", "document_number": "5819753", "sex": "m"}
+    result = dedupe(table(
+        {"record_id": "a", "given_name": "Nathan", "family_name": "Bishop", **person},
+        {"record_id": "b", "given_name": "Bishop", "family_name": "Naxthan", **person},
+    ))
+    assert same_cluster(result, "a", "b")
+    pair = next(p for p in result.pairs if {p.left_id, p.right_id} == {"a", "b"})
+    assert pair.levels["given_name"] == "swapped with the other name, spelt alike"
+    assert pair.bayes_factors["given_name"] > 100
