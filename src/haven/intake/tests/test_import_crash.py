@@ -117,16 +117,22 @@ def assert_whole_and_once(live: Live, expected: dict[str, int]) -> int:
     return rows
 
 
-def kill_mid_way(live: Live, path: Path, rng: random.Random) -> None:
-    """Start the import, wait for its first committed batch, kill it at a random moment."""
+def kill_mid_way(live: Live, path: Path, total: int, rng: random.Random) -> None:
+    """Start the import and kill it at a random point of the rows it has left.
+
+    The point is counted in committed rows (at least one batch, at most half of what is
+    left), not in seconds: however fast the import, it is killed mid-way, then a little
+    later still, while it reads, checks or writes whatever comes next.
+    """
     before = live.query(SUBMISSIONS)[0][0]
+    until = before + rng.randint(1, (total - before) // 2)
     process = live.start_import(path)
     deadline = time.monotonic() + 120
-    while live.query(SUBMISSIONS)[0][0] == before:
+    while live.query(SUBMISSIONS)[0][0] < until:
         assert process.poll() is None, "the import ended before it was killed"
         assert time.monotonic() < deadline, "no batch was committed in time"
-        time.sleep(0.01)
-    time.sleep(rng.uniform(0, 0.5))
+        time.sleep(0.005)
+    time.sleep(rng.uniform(0, 0.02))
     readers = children(process.pid)  # the process reading ahead (none if it has finished)
     process.send_signal(signal.SIGKILL)
     assert process.wait(timeout=30) == -signal.SIGKILL
@@ -159,10 +165,10 @@ def test_an_import_killed_mid_way_and_run_again_stores_each_row_once(live, tmp_p
     expected = {rows[0][8]: len(rows) for rows in sample_households(HOUSEHOLDS)}
     rng = random.Random(20230928)  # noqa: S311 - when to kill, not a secret
 
-    kill_mid_way(live, path, rng)
+    kill_mid_way(live, path, total, rng)
     first = assert_whole_and_once(live, expected)
     assert 0 < first < total
-    kill_mid_way(live, path, rng)  # killed again, further on
+    kill_mid_way(live, path, total, rng)  # killed again, further on
     second = assert_whole_and_once(live, expected)
     assert first < second < total
 
