@@ -4,37 +4,15 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
-# Foreign keys nothing looks up by: their indexes are dropped by name. AlterField would
-# do the same on PostgreSQL, but on SQLite it rebuilds the whole table (minutes at a
-# million rows) for a change of index alone.
+from haven.core.schema import foreign_key_indexes_dropped
+
+# Foreign keys nothing looks up by (haven.core.schema).
 UNINDEXED = [
     ("arrival", "recorded_by"), ("arrival", "site"), ("household", "created_by"),
     ("household", "first_site"), ("household", "last_site"), ("household", "registered_at"),
     ("household", "second_site"), ("person", "first_site"), ("person", "last_site"),
     ("person", "registered_at"), ("person", "second_site"),
 ]
-
-
-def _fk_index(apps, schema_editor, model_name, field_name):
-    model = apps.get_model("registry", model_name)
-    column = model._meta.get_field(field_name).column
-    return model._meta.db_table, column, schema_editor._create_index_name(
-        model._meta.db_table, [column], suffix="")
-
-
-def drop_fk_indexes(apps, schema_editor):
-    quote = schema_editor.quote_name
-    for model_name, field_name in UNINDEXED:
-        _table, _column, name = _fk_index(apps, schema_editor, model_name, field_name)
-        schema_editor.execute(f"DROP INDEX IF EXISTS {quote(name)}")
-
-
-def create_fk_indexes(apps, schema_editor):
-    quote = schema_editor.quote_name
-    for model_name, field_name in UNINDEXED:
-        table, column, name = _fk_index(apps, schema_editor, model_name, field_name)
-        schema_editor.execute(
-            f"CREATE INDEX {quote(name)} ON {quote(table)} ({quote(column)})")
 
 
 # The situation report's scans (haven.reports.summary_queries), on SQLite: grouped by
@@ -146,7 +124,7 @@ class Migration(migrations.Migration):
                 ),
             ],
             database_operations=[
-                migrations.RunPython(drop_fk_indexes, create_fk_indexes),
+                foreign_key_indexes_dropped("registry", UNINDEXED),
             ],
         ),
         migrations.RunPython(create_tally_indexes, drop_tally_indexes),
