@@ -43,10 +43,8 @@ from haven.reports.queries import Window, local_date_sql
 
 SLOW_TABLES = ("hv_slow", "hv_slow_record")
 INJURED = "('injured', 'burns')"
-BANDS = ("unknown", "0-4", "5-17", "18-59", "60+")
-# SQLite's indexes on the same expressions (registry migration 0004): the report's scans
-# read the index in its order, so SQLite groups as it walks, with no sort.
-TALLY_INDEXES = ("registry_person_tally", "registry_household_tally")
+# Records whose arrivals are read one query at a time (the IN list's length).
+ARRIVALS_PER_QUERY = 500
 
 
 class DayKey:
@@ -229,12 +227,12 @@ def _count_slow_clusters(cursor: CursorWrapper, window: Window, figures: Figures
     end = queries.adapt(window.end)
     # SQLite's timestamps stay the UTC text they are stored as (they sort as the moments
     # do, and say their hour): parsing 160,000 of them would cost more than the rest.
-    moment = "({} || '')" if connection.vendor == "sqlite" else "{}"
+    as_text = "({} || '')" if connection.vendor == "sqlite" else "{}"
     cursor.execute(
         "SELECT p.id, p.merged_into_id, p.sex, p.birth_year, p.birth_month, p.birth_day, "  # noqa: S608
-        f"p.status, p.first_site_id, {moment.format('p.first_arrived_at')}, p.second_site_id, "
-        f"{moment.format('p.second_arrived_at')}, p.last_site_id, "
-        f"{moment.format('p.last_arrived_at')}, p.site_count "
+        f"p.status, p.first_site_id, {as_text.format('p.first_arrived_at')}, p.second_site_id, "
+        f"{as_text.format('p.second_arrived_at')}, p.last_site_id, "
+        f"{as_text.format('p.last_arrived_at')}, p.site_count "
         "FROM hv_slow_record x CROSS JOIN registry_person p WHERE p.id = x.pid")
     rows = cursor.fetchall()
     cursor.execute("SELECT DISTINCT person_id FROM registry_personvulnerability "  # noqa: S608
@@ -259,10 +257,10 @@ def _count_slow_clusters(cursor: CursorWrapper, window: Window, figures: Figures
             cluster.arrive(int(second_site), second_at)
         cluster.arrive(int(last_site), last_at)
     pids = list(unsummarised)
-    for start in range(0, len(pids), 500):
-        chunk = pids[start:start + 500]
+    for start in range(0, len(pids), ARRIVALS_PER_QUERY):
+        chunk = pids[start:start + ARRIVALS_PER_QUERY]
         cursor.execute(
-            f"SELECT person_id, site_id, {moment.format('arrived_at')} "  # noqa: S608
+            f"SELECT person_id, site_id, {as_text.format('arrived_at')} "  # noqa: S608
             "FROM registry_arrival "
             f"WHERE person_id IN ({', '.join(['%s'] * len(chunk))}) AND arrived_at < %s",
             [*chunk, end])

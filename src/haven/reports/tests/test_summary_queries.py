@@ -22,7 +22,7 @@ from django.test.utils import CaptureQueriesContext
 
 from haven.registry.models import Person, Site
 from haven.registry.services import arrivals_record
-from haven.reports import queries
+from haven.reports import queries, summary_queries
 from haven.reports.services import report_zone
 from haven.reports.summary_queries import full_report_figures
 from haven.reports.tests.conftest import local
@@ -147,6 +147,18 @@ def test_a_representative_registered_after_its_merged_record_arrives_with_it(
     assert figures.registrations_rows() == [(sites["kornidzor"].id, dt.date(2023, 9, 24), 1),
                                             (sites["vayk"].id, dt.date(2023, 9, 27), 1)]
 
+
+
+def test_slow_records_arrivals_read_in_many_queries_count_the_same(users, sites,
+                                                                    make_household,
+                                                                    monkeypatch):
+    """Records that reached three sites bring their arrivals, a query per few records."""
+    _random_registry(users, make_household, 5)
+    every_site = tuple(Site.objects.values_list("id", flat=True))
+    assert Person.objects.filter(site_count__gt=2).count() > 2
+    monkeypatch.setattr(summary_queries, "ARRIVALS_PER_QUERY", 1)
+    for date in (dt.date(2023, 9, 27), dt.date(2023, 10, 2)):
+        assert _new_figures(_window(date, None)) == _old_figures(_window(date, every_site))
 
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's own index on expressions")
 def test_the_scans_of_persons_and_households_walk_their_tally_index(users, sites,
