@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from haven.testing.factories import PASSWORD
+from haven.testing.browser import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -18,14 +18,6 @@ FAMILY = [
     ("Տիգրան", "Վարդանյան", "", "male", "2009-06", "grandchild"),
     ("Оганес", "Варданян", "", "male", "", "grandchild"),
 ]
-
-
-def log_in(page: Page, base: str, username: str) -> None:
-    page.goto(f"{base}/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click(".login button[type=submit]")
-    expect(page.locator(".who")).to_contain_text(username)
 
 
 def test_register_a_family_and_keep_it_from_another_site(page: Page, live_server, users):

@@ -9,18 +9,11 @@ from PIL import Image
 from playwright.sync_api import Page, expect
 
 from haven.registry.models import Person
-from haven.testing.factories import PASSWORD, member
+from haven.testing.browser import log_in
+from haven.testing.factories import member
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 YEREVAN = dt.timezone(dt.timedelta(hours=4))
-
-
-def log_in(page: Page, base: str, username: str) -> None:
-    page.goto(f"{base}/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click(".login button[type=submit]")
-    expect(page.locator(".who")).to_contain_text(username)
 
 
 @pytest.fixture

@@ -7,17 +7,10 @@ from playwright.sync_api import Page, expect
 
 from haven.linkage.tests.review_fixtures import person_at, queue_pairs, scored
 from haven.registry.models import Person
-from haven.testing.factories import PASSWORD, actor_for
+from haven.testing.browser import log_in
+from haven.testing.factories import actor_for
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def log_in(page: Page, base: str, username: str) -> None:
-    page.goto(f"{base}/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click(".login button[type=submit]")
-    expect(page.locator(".who")).to_contain_text(username)
 
 
 def test_typing_a_name_in_another_script_shows_who_is_registered(page: Page, live_server,
