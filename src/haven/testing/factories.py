@@ -71,6 +71,13 @@ def users(make_user: Callable[..., User]) -> dict[str, User]:
     }
 
 
+def signed_in(user: User) -> Client:
+    """Return a test client with `user` logged in, for the web pages."""
+    client = Client()
+    client.force_login(user)
+    return client
+
+
 def actor_for(user: User, channel: str = "web") -> Actor:
     return Actor(user=user, channel=channel, client_address="127.0.0.1")
 

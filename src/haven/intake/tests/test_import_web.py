@@ -6,19 +6,13 @@ import csv
 import io
 
 import pytest
-from django.test import Client
 
 from haven.core import clock
 from haven.intake.importing import reading, runner
 from haven.intake.importing.samples import sample_csv
 from haven.intake.models import ImportJob
 from haven.registry.models import Household, Site
-
-
-def browser(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
+from haven.testing.factories import signed_in
 
 
 def upload(client, path, site="goris", dry_run=False):
@@ -58,7 +52,7 @@ def test_an_upload_is_imported_in_the_background_and_its_page_shows_the_result(
     rows = sample_csv(path, 20)
     with path.open("a", encoding="utf-8") as handle:
         handle.write("X,Aram,,male,,head,,,\n")
-    client = browser(users["registrar"])
+    client = signed_in(users["registrar"])
     response = upload(client, path)
     assert response.status_code == 302
     job = ImportJob.objects.get()
@@ -90,7 +84,7 @@ def test_an_upload_is_imported_in_the_background_and_its_page_shows_the_result(
 def test_a_dry_run_upload_stores_no_household(users, tmp_path, started):
     path = tmp_path / "day1.csv"
     sample_csv(path, 3)
-    client = browser(users["coordinator"])
+    client = signed_in(users["coordinator"])
     assert upload(client, path, dry_run=True).status_code == 302
     started()
     job = ImportJob.objects.get()
@@ -106,7 +100,7 @@ def test_the_progress_panel_polls_while_the_job_runs(users):
         file_name="big.csv", file_digest="0" * 64, site=Site.objects.get(slug="goris"),
         created_by=users["coordinator"], created_at=clock.now(), status="importing",
         rows_total=1000, rows_done=250)
-    client = browser(users["registrar"])
+    client = signed_in(users["registrar"])
     panel = client.get(f"/imports/{job.pk}/progress/").content.decode()
     assert f'hx-get="/imports/{job.pk}/progress/"' in panel
     assert 'hx-trigger="every 1s"' in panel
@@ -125,7 +119,7 @@ def test_the_progress_panel_polls_while_the_job_runs(users):
 def test_a_file_of_the_wrong_kind_is_refused_on_the_form(users, tmp_path):
     path = tmp_path / "people.xlsx"
     path.write_text("household_key,given_name\n", encoding="utf-8")
-    response = upload(browser(users["coordinator"]), path)
+    response = upload(signed_in(users["coordinator"]), path)
     assert response.status_code == 422
     assert "is named .xlsx but is not an Excel workbook" in response.content.decode()
     assert not ImportJob.objects.exists()
@@ -138,7 +132,7 @@ def test_a_file_over_the_limit_is_refused_before_the_upload_is_parsed(users, tmp
     monkeypatch.setattr(reading, "DEFAULT_LIMITS", reading.Limits(max_bytes=100 * 1024))
     path = tmp_path / "people.csv"
     sample_csv(path, 2000)
-    response = upload(browser(users["coordinator"]), path)
+    response = upload(signed_in(users["coordinator"]), path)
     assert response.status_code == 413
     assert "The file is larger than 0.1 MB" in response.content.decode()
     assert not ImportJob.objects.exists()
@@ -148,12 +142,12 @@ def test_a_file_over_the_limit_is_refused_before_the_upload_is_parsed(users, tmp
 def test_a_registrar_may_not_upload_for_another_site(users, tmp_path):
     path = tmp_path / "people.csv"
     sample_csv(path, 1)
-    response = upload(browser(users["registrar"]), path, site="vayk")
+    response = upload(signed_in(users["registrar"]), path, site="vayk")
     assert response.status_code == 422
     assert not ImportJob.objects.exists()
 
 
 @pytest.mark.django_db
 def test_the_menu_offers_import_to_those_who_register(users):
-    assert 'href="/imports/"' in browser(users["registrar"]).get("/").content.decode()
-    assert 'href="/imports/"' not in browser(users["viewer"]).get("/").content.decode()
+    assert 'href="/imports/"' in signed_in(users["registrar"]).get("/").content.decode()
+    assert 'href="/imports/"' not in signed_in(users["viewer"]).get("/").content.decode()

@@ -1,19 +1,12 @@
 """While a clerk types a member, Haven shows people already registered who may be the same."""
 
 import pytest
-from django.test import Client
 
 from haven.linkage import selectors, services
 from haven.linkage.tests.review_fixtures import person_at
-from haven.testing.factories import actor_for
+from haven.testing.factories import actor_for, signed_in
 
 pytestmark = pytest.mark.django_db
-
-
-def browser(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture
@@ -70,14 +63,14 @@ def test_at_most_five_suggestions(users, make_household):
 
 
 def test_the_registration_page_asks_for_hints_as_the_clerk_types(users, sites):
-    page = browser(users["registrar"]).get("/households/new/").content.decode()
+    page = signed_in(users["registrar"]).get("/households/new/").content.decode()
     assert 'hx-get="/households/new/hint/?row=0"' in page
     assert 'hx-trigger="input changed delay:300ms, change"' in page
     assert 'id="hint-0"' in page
 
 
 def test_the_hint_fragment_links_the_people_and_leaves_out_medical_fields(users, registered):
-    response = browser(users["protection_officer"]).get("/households/new/hint/", {
+    response = signed_in(users["protection_officer"]).get("/households/new/hint/", {
         "row": "2", "members-2-given_name": "Анаит", "members-2-family_name": "Варданян",
         "members-2-birth_date": "1948", "members-0-given_name": "Gohar", "phone": ""})
     page = response.content.decode()
@@ -89,7 +82,7 @@ def test_the_hint_fragment_links_the_people_and_leaves_out_medical_fields(users,
 
 
 def test_nothing_typed_shows_nothing(users, registered):
-    response = browser(users["registrar"]).get("/households/new/hint/")
+    response = signed_in(users["registrar"]).get("/households/new/hint/")
     assert response.status_code == 200
     assert response.content.decode().strip() == ""
 

@@ -1,22 +1,15 @@
 """The review pages and API: the queue, a pair side by side, decisions, the person page."""
 
 import pytest
-from django.test import Client
 
 from haven.audit.models import AuditEvent, AuditTarget
 from haven.linkage import services
 from haven.linkage.models import MatchState
 from haven.linkage.tests.review_fixtures import person_at, queue_pairs, scored, ticket
 from haven.registry.models import Person
-from haven.testing.factories import actor_for
+from haven.testing.factories import actor_for, signed_in
 
 pytestmark = pytest.mark.django_db
-
-
-def browser(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture
@@ -32,17 +25,17 @@ def pairs(users, make_household):
 
 
 def test_the_queue_shows_only_pairs_whose_records_the_reviewer_sees(users, pairs):
-    page = browser(users["registrar"]).get("/matches/").content.decode()
+    page = signed_in(users["registrar"]).get("/matches/").content.decode()
     goris = pairs["goris"]
     assert goris[0].code in page
     assert goris[2].code in page
     assert pairs["vayk"].code not in page
-    page = browser(users["coordinator"]).get("/matches/").content.decode()
+    page = signed_in(users["coordinator"]).get("/matches/").content.decode()
     assert pairs["vayk"].code in page
 
 
 def test_an_empty_queue_explains_itself(users, sites):
-    page = browser(users["registrar"]).get("/matches/").content.decode()
+    page = signed_in(users["registrar"]).get("/matches/").content.decode()
     assert "No pair is waiting for review" in page
     assert "haven link run" in page
 
@@ -50,7 +43,7 @@ def test_an_empty_queue_explains_itself(users, sites):
 def test_the_pair_page_shows_both_records_and_why(users, pairs):
     a, b = pairs["goris"][:2]
     candidate = ticket(a, b)
-    response = browser(users["registrar"]).get(f"/matches/{candidate.pk}/")
+    response = signed_in(users["registrar"]).get(f"/matches/{candidate.pk}/")
     page = response.content.decode()
     assert response.status_code == 200
     assert a.code in page
@@ -70,7 +63,7 @@ def test_the_pair_page_shows_both_records_and_why(users, pairs):
 
 def test_a_pair_with_a_record_at_another_site_is_not_found(users, pairs):
     candidate = ticket(pairs["goris"][0], pairs["vayk"])
-    registrar = browser(users["registrar"])
+    registrar = signed_in(users["registrar"])
     assert registrar.get(f"/matches/{candidate.pk}/").status_code == 404
     assert registrar.post(f"/matches/{candidate.pk}/", {"decision": "confirm"}).status_code == 404
     assert Person.objects.get(pk=pairs["vayk"].pk).merged_into_id is None
@@ -80,7 +73,7 @@ def test_a_pair_with_a_record_at_another_site_is_not_found(users, pairs):
 
 def test_a_decision_leads_to_the_next_pair(users, pairs):
     a, b, c, d = pairs["goris"]
-    registrar = browser(users["registrar"])
+    registrar = signed_in(users["registrar"])
     response = registrar.post(f"/matches/{ticket(a, b).pk}/", {"decision": "confirm"})
     assert response.status_code == 302
     assert response["Location"] == f"/matches/{ticket(c, d).pk}/"
@@ -92,7 +85,7 @@ def test_a_decision_leads_to_the_next_pair(users, pairs):
 
 def test_an_unknown_decision_is_refused_at_its_field(users, pairs):
     a, b = pairs["goris"][:2]
-    response = browser(users["registrar"]).post(f"/matches/{ticket(a, b).pk}/",
+    response = signed_in(users["registrar"]).post(f"/matches/{ticket(a, b).pk}/",
                                                 {"decision": "maybe"})
     assert response.status_code == 422
     assert "must be one of: confirm, reject, skip" in response.content.decode()
@@ -101,7 +94,7 @@ def test_an_unknown_decision_is_refused_at_its_field(users, pairs):
 def test_the_person_page_shows_merges_and_offers_to_unmerge(users, pairs):
     a, b = pairs["goris"][:2]
     services.match_confirm(actor=actor_for(users["coordinator"]), candidate=ticket(a, b).pk)
-    registrar = browser(users["registrar"])
+    registrar = signed_in(users["registrar"])
     page = registrar.get(f"/persons/{b.code}/").content.decode()
     assert "Merged into" in page
     assert f"/persons/{a.code}/" in page
@@ -110,7 +103,7 @@ def test_the_person_page_shows_merges_and_offers_to_unmerge(users, pairs):
     assert "Also registered as" in page
     assert b.code in page
     # The tracing officer sees the merge but may not undo it.
-    page = browser(users["tracing_officer"]).get(f"/persons/{b.code}/").content.decode()
+    page = signed_in(users["tracing_officer"]).get(f"/persons/{b.code}/").content.decode()
     assert "Merged into" in page
     assert "/unmerge/" not in page
     response = registrar.post(f"/persons/{b.code}/unmerge/")
@@ -121,7 +114,7 @@ def test_the_person_page_shows_merges_and_offers_to_unmerge(users, pairs):
 def test_the_person_page_does_not_name_records_at_sites_not_seen(users, pairs):
     a, vayk = pairs["goris"][0], pairs["vayk"]
     services.match_confirm(actor=actor_for(users["coordinator"]), candidate=ticket(a, vayk).pk)
-    page = browser(users["registrar"]).get(f"/persons/{a.code}/").content.decode()
+    page = signed_in(users["registrar"]).get(f"/persons/{a.code}/").content.decode()
     assert vayk.code not in page
 
 

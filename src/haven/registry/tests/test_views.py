@@ -1,17 +1,11 @@
 """The registration and arrival pages: what a clerk types, what they see back."""
 
 import pytest
-from django.test import Client
 
 from haven.registry.models import Arrival, Household
+from haven.testing.factories import signed_in
 
 pytestmark = pytest.mark.django_db
-
-
-def clerk(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def row(n: int, **values: str) -> dict[str, str]:
@@ -23,7 +17,7 @@ HEAD = {"given_name": "Անահիտ", "family_name": "Վարդանյան", "sex"
 
 
 def test_a_row_added_and_left_blank_is_not_a_member(users, sites):
-    response = clerk(users["registrar"]).post("/households/new/", {
+    response = signed_in(users["registrar"]).post("/households/new/", {
         "site": "goris", **row(0, **HEAD),
         **row(3, relationship="child", sex="", document_type="none"),
     })
@@ -34,7 +28,7 @@ def test_a_row_added_and_left_blank_is_not_a_member(users, sites):
 
 def test_errors_are_shown_at_the_row_the_clerk_sees(users, sites):
     """Rows keep their page numbers after one is removed: row 5's error is shown at row 5."""
-    response = clerk(users["registrar"]).post("/households/new/", {
+    response = signed_in(users["registrar"]).post("/households/new/", {
         "site": "goris", **row(0, **HEAD),
         **row(5, given_name="Анаит", family_name="Варданян", sex="female",
               birth_date="2023-02-31", relationship="child"),
@@ -47,7 +41,7 @@ def test_errors_are_shown_at_the_row_the_clerk_sees(users, sites):
 
 
 def test_the_acting_site_is_remembered_for_the_next_registration(users, sites):
-    coordinator = clerk(users["coordinator"])
+    coordinator = signed_in(users["coordinator"])
     coordinator.post("/households/new/", {"site": "vayk", **row(0, **HEAD)})
     page = coordinator.get("/households/new/").content.decode()
     assert '<option value="vayk" selected>' in page
@@ -56,7 +50,7 @@ def test_the_acting_site_is_remembered_for_the_next_registration(users, sites):
 def test_an_arrival_is_recorded_by_the_code_on_the_paper(users, sites, make_household):
     household = make_household(site="kornidzor")
     person = household.members.get()
-    response = clerk(users["registrar"]).post("/arrivals/new/", {
+    response = signed_in(users["registrar"]).post("/arrivals/new/", {
         "site": "goris", "person": person.code.lower().replace("-", " ")})
     assert response.status_code == 302
     assert Arrival.objects.filter(person=person, site__slug="goris").exists()
@@ -65,7 +59,7 @@ def test_an_arrival_is_recorded_by_the_code_on_the_paper(users, sites, make_hous
 def test_a_mistyped_code_is_refused_at_the_field(users, sites, make_household):
     person = make_household(site="kornidzor").members.get()
     typo = person.code[:-1] + ("0" if person.code[-1] != "0" else "1")
-    response = clerk(users["registrar"]).post("/arrivals/new/", {"site": "goris",
+    response = signed_in(users["registrar"]).post("/arrivals/new/", {"site": "goris",
                                                                  "person": typo})
     assert response.status_code == 422
     assert "no person has this id or code" in response.content.decode()

@@ -3,19 +3,14 @@
 from __future__ import annotations
 
 import pytest
-from django.test import Client
+
+from haven.testing.factories import signed_in
 
 pytestmark = pytest.mark.django_db
 
 
-def browser(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
 def test_the_dashboard_shows_figures_charts_and_tables(registry, users):
-    page = browser(users["viewer"]).get("/reports/?date=2023-09-25")
+    page = signed_in(users["viewer"]).get("/reports/?date=2023-09-25")
     assert page.status_code == 200
     html = page.content.decode()
     assert "Situation report, 25 September 2023" in html
@@ -27,30 +22,30 @@ def test_the_dashboard_shows_figures_charts_and_tables(registry, users):
 
 
 def test_the_dashboard_filters_by_site(registry, users):
-    html = browser(users["coordinator"]).get(
+    html = signed_in(users["coordinator"]).get(
         "/reports/?date=2023-09-25&site=goris").content.decode()
     assert 'data-figure="arrivals">3<' in html
     assert 'value="goris" checked' in html
 
 
 def test_an_empty_registry_gets_a_helpful_page(sites, users):
-    html = browser(users["coordinator"]).get("/reports/?date=2023-09-25").content.decode()
+    html = signed_in(users["coordinator"]).get("/reports/?date=2023-09-25").content.decode()
     assert "No arrivals recorded up to 25 September 2023." in html
     assert "chart-image" not in html
 
 
 def test_a_bad_date_is_named_on_the_form(sites, users):
-    page = browser(users["coordinator"]).get("/reports/?date=yesterday")
+    page = signed_in(users["coordinator"]).get("/reports/?date=yesterday")
     assert page.status_code == 422
     assert "date: use YYYY-MM-DD" in page.content.decode()
 
 
 def test_the_auditor_gets_403(sites, users):
-    assert browser(users["auditor"]).get("/reports/").status_code == 403
+    assert signed_in(users["auditor"]).get("/reports/").status_code == 403
 
 
 def test_print_pdf_and_open_data_downloads(registry, users):
-    client = browser(users["viewer"])
+    client = signed_in(users["viewer"])
     printable = client.get("/reports/print/?date=2023-09-25")
     assert printable.status_code == 200
     assert b"Situation report, 25 September 2023" in printable.content
