@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from haven.linkage.models import MatchCandidate, MatchState, PersonMerge
+from haven.registry.birth_dates import birth_date_text
 from haven.registry.models import Person
 
 PersonId = uuid.UUID
@@ -49,14 +50,6 @@ def _pandas() -> Any:
     return importlib.import_module("pandas")
 
 
-def _birth_date(year: int | None, month: int | None, day: int | None) -> str:
-    if not year:
-        return ""
-    if not month:
-        return f"{year:04d}"
-    return f"{year:04d}-{month:02d}" if not day else f"{year:04d}-{month:02d}-{day:02d}"
-
-
 def records_extract(persons: Iterable[Sequence[Any]] | None = None) -> Registry:
     """Return every person record in the engine's columns (all records, merged ones too).
 
@@ -79,7 +72,7 @@ def records_extract(persons: Iterable[Sequence[Any]] | None = None) -> Registry:
         columns["family_name"].append(family or "")
         columns["patronymic"].append(patronymic or "")
         columns["sex"].append(sex or "")
-        columns["birth_date"].append(_birth_date(year, month, day))
+        columns["birth_date"].append(birth_date_text(year, month, day))
         columns["place_of_origin"].append(origin or "")
         columns["phone"].append(e164 or phone or "")
         columns["document_number"].append(document or "")

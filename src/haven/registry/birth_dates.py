@@ -33,6 +33,15 @@ class BirthDate:
 UNKNOWN = BirthDate(year=None)
 
 
+def birth_date_text(year: int | None, month: int | None, day: int | None) -> str:
+    """Return a stored birth date at the precision it was given: 1948, 1948-03, 1948-03-15."""
+    if year is None:
+        return ""
+    if not month:
+        return f"{year:04d}"
+    return f"{year:04d}-{month:02d}" if not day else f"{year:04d}-{month:02d}-{day:02d}"
+
+
 def parse_birth_date(text: str, *, today: dt.date) -> BirthDate:
     """Parse ``1948``, ``1948-03``, ``1948-03-15`` or ``15.03.1948``; '' means unknown.
 

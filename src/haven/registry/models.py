@@ -8,6 +8,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from haven.core.ids import new_code, uuid7
+from haven.registry.birth_dates import birth_date_text
 from haven.registry.vocabulary import (
     BirthDatePrecision,
     Channel,
@@ -175,14 +176,7 @@ class Person(models.Model):
     @property
     def birth_date(self) -> str:
         """Return the birth date at the precision it was given: 1948, 1948-03, 1948-03-15."""
-        if self.birth_year is None:
-            return ""
-        parts = [f"{self.birth_year:04d}"]
-        if self.birth_month:
-            parts.append(f"{self.birth_month:02d}")
-            if self.birth_day:
-                parts.append(f"{self.birth_day:02d}")
-        return "-".join(parts)
+        return birth_date_text(self.birth_year, self.birth_month, self.birth_day)
 
 
 class PersonVulnerability(models.Model):
