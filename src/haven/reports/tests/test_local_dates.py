@@ -7,7 +7,7 @@ import zoneinfo
 
 import pytest
 
-from haven.reports.queries import Window, _offset_segments
+from haven.reports.queries import Window, offset_segments
 from haven.reports.services import sitrep_build
 from haven.testing.factories import actor_for, member
 
@@ -18,7 +18,7 @@ def test_the_offsets_of_a_zone_with_summer_time():
     end = dt.datetime(2023, 11, 1, tzinfo=BERLIN)
     window = Window(start=dt.datetime(2023, 10, 1, tzinfo=BERLIN), end=end,
                     date=dt.date(2023, 10, 31), zone=BERLIN, site_ids=None)
-    segments = _offset_segments(window)
+    segments = offset_segments(window)
     assert [offset for _until, offset in segments] == [dt.timedelta(hours=2),
                                                        dt.timedelta(hours=1)]
     assert segments[0][0] == dt.datetime(2023, 10, 29, 1, tzinfo=dt.UTC)
@@ -29,7 +29,7 @@ def test_yerevan_has_one_offset():
     window = Window(start=dt.datetime(2021, 9, 1, tzinfo=zone),
                     end=dt.datetime(2023, 10, 1, tzinfo=zone), date=dt.date(2023, 9, 30),
                     zone=zone, site_ids=None)
-    assert [offset for _u, offset in _offset_segments(window)] == [dt.timedelta(hours=4)]
+    assert [offset for _u, offset in offset_segments(window)] == [dt.timedelta(hours=4)]
 
 
 @pytest.mark.django_db
