@@ -25,3 +25,12 @@ def browser_type_launch_args(browser_type_launch_args):
 def fast_password_hashing(settings):
     """Argon2 is deliberately slow; tests that do not test hashing use a fast hasher."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Leave English active after each test: a request in Russian activates it for the thread."""
+    yield
+    from django.utils import translation  # noqa: PLC0415 - after Django is set up
+
+    translation.activate("en")

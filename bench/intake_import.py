@@ -206,7 +206,7 @@ def profile(rows: int) -> None:
         stats = pstats.Stats(profiler)
         stats.sort_stats("tottime").print_stats(25)
         stats.sort_stats("cumulative").print_stats(
-            r"importing/(services|grouping|columns)|registry/services|audit/services|"
+            r"importing/(services|grouping|columns)|registry/services/|audit/services|"
             r"query.py.*bulk_create|core/names/cleaning|registry/phones")
     finally:
         shutil.rmtree(root, ignore_errors=True)

@@ -6,6 +6,7 @@ import ipaddress
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from haven.accounts.roles import Policy
@@ -47,6 +48,15 @@ class Actor:
     def may_see_site(self, site_id: int) -> bool:
         scope = self.record_site_ids
         return scope is None or site_id in scope
+
+    def site_filter(self, field: str) -> Q:
+        """Return a filter keeping records whose site (the `field` lookup) the user may see.
+
+        For a model with a site of its own (a tracing request, a placement, a referral):
+        `Model.objects.filter(actor.site_filter("site"))`.
+        """
+        scope = self.record_site_ids
+        return Q() if scope is None else Q(**{f"{field}__in": scope})
 
     def may_act_for_site(self, site_id: int) -> bool:
         """Return whether the user may register at the site: their own, or any if all-site."""

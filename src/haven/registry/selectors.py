@@ -86,7 +86,12 @@ def person_resolve(ref: str) -> Person | None:
     return Person.objects.filter(condition).first() if condition is not None else None
 
 
-def _persons_visible(actor: Actor) -> QuerySet[Person]:
+def persons_visible(actor: Actor) -> QuerySet[Person]:
+    """Return the persons whose records the actor may see: the one rule every app uses.
+
+    Reads nothing and audits nothing by itself; callers that show what it returns write
+    the audit event (person_get and the lists do).
+    """
     scope = actor.record_site_ids
     persons = Person.objects.all()
     if scope is not None:
@@ -108,7 +113,8 @@ def _changes_visible(actor: Actor) -> QuerySet[RecordChange]:
     return changes
 
 
-def _households_visible(actor: Actor) -> QuerySet[Household]:
+def households_visible(actor: Actor) -> QuerySet[Household]:
+    """Return the households with at least one member the actor may see."""
     scope = actor.record_site_ids
     households = Household.objects.all()
     if scope is not None:
@@ -143,7 +149,7 @@ def person_get(*, actor: Actor, ref: str) -> Person:
     with transaction.atomic():
         person = None
         if condition is not None:
-            person = _with_details(_persons_visible(actor), actor).filter(condition).first()
+            person = _with_details(persons_visible(actor), actor).filter(condition).first()
         if person is None:
             audit_record(actor=actor, action=AuditAction.PERSON_VIEW, target_type="person",
                          target_ids=_denied_targets(Person, ref), outcome=Outcome.DENIED)
@@ -165,12 +171,12 @@ def household_get(*, actor: Actor, ref: str) -> Household:
         household = None
         if condition is not None:
             household = (
-                _households_visible(actor)
+                households_visible(actor)
                 .select_related("registered_at", "created_by")
                 .prefetch_related(
                     # Only the members the actor may see: a relative who went on to
                     # another site is not shown to that site's staff, nor their history.
-                    Prefetch("members", queryset=_with_details(_persons_visible(actor), actor)),
+                    Prefetch("members", queryset=_with_details(persons_visible(actor), actor)),
                     Prefetch("changes", queryset=_changes_visible(actor)),
                 )
                 .filter(condition)
@@ -264,7 +270,7 @@ def person_list(
     """Return one page of the persons the actor may see, newest first; audit the ids read."""
     _require_records(actor, AuditAction.PERSON_LIST, "person")
     _check_filters(actor, filters)
-    persons = _persons_visible(actor)
+    persons = persons_visible(actor)
     arrival = _arrival_conditions(actor, filters)
     if arrival is not None:
         persons = persons.filter(Exists(Arrival.objects.filter(arrival, person=OuterRef("pk"))))
@@ -288,7 +294,7 @@ def household_list(
     """Return one page of the households the actor may see, newest first; audit the ids read."""
     _require_records(actor, AuditAction.HOUSEHOLD_LIST, "household")
     _check_filters(actor, filters)
-    households = _households_visible(actor)
+    households = households_visible(actor)
     arrival = _arrival_conditions(actor, filters)
     if arrival is not None:
         households = households.filter(
@@ -300,18 +306,18 @@ def household_list(
     if filters.status:
         member &= Q(status=filters.status)
     if filters.query:  # the code on the household's paper, or a member's code or name
-        by_member = Exists(_persons_visible(actor).filter(
+        by_member = Exists(persons_visible(actor).filter(
             member & _name_or_code(filters.query), household=OuterRef("pk")))
         code = parse_code(filters.query)
         households = households.filter(Q(code=code) | by_member if code else by_member)
     if member != Q():
         households = households.filter(
-            Exists(_persons_visible(actor).filter(member, household=OuterRef("pk")))
+            Exists(persons_visible(actor).filter(member, household=OuterRef("pk")))
         )
     households = (
         households.select_related("registered_at")
         .prefetch_related(
-            Prefetch("members", queryset=_persons_visible(actor).order_by("position"))
+            Prefetch("members", queryset=persons_visible(actor).order_by("position"))
         )
         .order_by("-created_at", "-id")
     )

@@ -111,7 +111,7 @@ def test_stored_rows_read_back_through_the_orm_as_registered(users, sites):
 
 
 def test_household_columns_are_the_models_own_in_order():
-    from haven.registry.services import _HOUSEHOLD_COLUMNS  # noqa: PLC0415
+    from haven.registry.services.registration import _HOUSEHOLD_COLUMNS  # noqa: PLC0415
 
     # _store_households builds Household instances positionally in this order.
     assert tuple(f.attname for f in Household._meta.concrete_fields) == _HOUSEHOLD_COLUMNS
@@ -134,7 +134,7 @@ def test_a_registered_household_knows_its_site_and_registrar_without_a_query(
 def test_a_code_already_taken_is_minted_again_and_the_batch_stored(users, sites, monkeypatch):
     """Codes minted offline may meet one stored: the batch is stored with fresh codes."""
     from haven.core import ids  # noqa: PLC0415
-    from haven.registry import services  # noqa: PLC0415
+    from haven.registry.services import registration as services  # noqa: PLC0415
 
     first = households_register(actor=actor_for(users["registrar"]),
                                 households=[HouseholdInput(site="goris", members=[member()])])
