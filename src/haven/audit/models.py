@@ -45,7 +45,9 @@ class AuditEvent(models.Model):
     username = models.CharField(max_length=150)
     role = models.CharField(max_length=20, blank=True)
     site = models.CharField(max_length=40, blank=True)
-    action = models.CharField(max_length=30, choices=AuditAction.choices)
+    # An AuditAction's value. Not declared as the field's choices: every app adds actions of
+    # its own, and a new action should not need a migration of this table.
+    action = models.CharField(max_length=40)
     outcome = models.CharField(max_length=10, choices=Outcome.choices, default=Outcome.ALLOWED)
     target_type = models.CharField(max_length=20, blank=True)
     target_count = models.PositiveIntegerField(default=0)
@@ -58,6 +60,14 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.action}"
+
+    @property
+    def action_label(self) -> str:
+        """Return what the action is called in the reader's language (its code if unknown)."""
+        try:
+            return str(AuditAction(self.action).label)
+        except ValueError:
+            return self.action
 
 
 class AuditTarget(models.Model):
