@@ -29,6 +29,13 @@ class AuditAction(models.TextChoices):
     USER_CREATE = "user.create", _("Created a user")
     TOKEN_CREATE = "token.create", _("Issued an API token")
     AUDIT_VIEW = "audit.view", _("Read the audit log")
+    AID_DONOR_CREATE = "aid.donor.create", _("Added a donor")
+    AID_RATE_SET = "aid.rate.set", _("Set an exchange rate")
+    AID_CONTRIBUTION_CREATE = "aid.contribution.create", _("Recorded a contribution")
+    AID_CONTRIBUTION_STATUS = "aid.contribution.status", _("Moved a contribution on")
+    AID_DELIVERY_CREATE = "aid.delivery.create", _("Recorded a delivery")
+    AID_DISTRIBUTION_CREATE = "aid.distribution.create", _("Recorded a hand-out of aid")
+    AID_DISTRIBUTION_LIST = "aid.distribution.list", _("Read hand-outs of aid")
 
 
 class Outcome(models.TextChoices):

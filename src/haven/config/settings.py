@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "haven.registry",
     "haven.intake",
     "haven.linkage",
+    "haven.aid",
     "haven.reports",
 ]
 
@@ -200,6 +201,9 @@ LINK_REVIEW_THRESHOLD = _threshold("HAVEN_LINK_REVIEW_THRESHOLD", 0.60)
 _suppress_below = _threshold("HAVEN_REPORT_SUPPRESS_BELOW", 5)
 REPORT_SUPPRESS_BELOW = int(_suppress_below) if _suppress_below.is_integer() else 0
 USE_TZ = True
+# Aid (haven.aid): a second hand-out of the same item to the same household within this
+# many days needs a reason.
+AID_REPEAT_DAYS = int(env_float("HAVEN_AID_REPEAT_DAYS", 7))
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
