@@ -41,7 +41,7 @@ from haven.core.errors import NotFound, ValidationFailed
 from haven.core.locks import serialized
 from haven.core.names import NameProblem, clean_name, given_name_key, surname_key
 from haven.core.names.cleaning import clean_text
-from haven.registry.selectors import household_get, site_by_slug
+from haven.registry.selectors import household_get, person_resolve, site_by_slug
 from haven.registry.services import problem_text
 
 if TYPE_CHECKING:
@@ -405,8 +405,11 @@ def _recipient(errors: _Errors, actor: Actor, d: DistributionInput
         if (d.given_name or "").strip() or (d.family_name or "").strip():
             errors.add("household", _("give a household code or a recipient's names, not both"))
             return None, names
+        # A member's code (on their own card) stands for their household.
+        member = person_resolve(d.household)
+        ref = member.household.code if member is not None else d.household
         try:
-            return household_get(actor=actor, ref=d.household), names
+            return household_get(actor=actor, ref=ref), names
         except NotFound:
             errors.add("household", _("no household you may see has this code"))
             return None, names
