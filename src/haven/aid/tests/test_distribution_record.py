@@ -30,6 +30,7 @@ def test_a_household_receives_from_stock_and_its_history_shows_it(kits, users, m
     given = hand_out(clerk, household=household.code, quantity="2", people=3)
     assert given.household_id == household.pk
     found, history = selectors.household_assistance(actor=clerk, ref=household.code)
+    assert found.pk == household.pk
     assert [d.pk for d in history] == [given.pk]
     stock = selectors.site_stock(actor=clerk, site_id=given.site_id)
     assert [(s.item, s.delivered, s.distributed, s.remaining) for s in stock] == [
