@@ -117,29 +117,32 @@ def _owner_allows(actor: Actor, attachment: Attachment) -> bool:
     households |= set(PropertyReport.objects.filter(photos=attachment)
                       .values_list("home__household_id", flat=True))
     if households:
-        return actor.policy.read_records and households_visible(actor).filter(
-            pk__in=households).exists()
+        if not actor.policy.read_records:
+            raise PermissionDenied(_("Your role does not allow reading personal records."))
+        return households_visible(actor).filter(pk__in=households).exists()
     return False  # a file that belongs to nothing (a failed save) is shown to nobody
 
 
 def attachment_open(*, actor: Actor, ref: str) -> Attachment:
     """Return a file's record if the actor may open it; audit the view (or the refusal).
 
-    A file the actor may not open is not found, exactly like one that does not exist.
+    A file the actor may not open is not found, exactly like one that does not exist; a
+    role that may never read personal records is refused outright (403).
     """
     pk = _uuid(ref)
     attachment = Attachment.objects.filter(pk=pk).first() if pk else None
-    with transaction.atomic():
+    refusal: Exception | None = None
+    try:
         if attachment is None or not _owner_allows(actor, attachment):
-            audit_record(actor=actor, action=AuditAction.DOCUMENTATION_ATTACHMENT_VIEW,
-                         target_type="attachment", target_ids=[pk] if pk else [],
-                         outcome=Outcome.DENIED)
-            attachment = None
-        else:
-            audit_record(actor=actor, action=AuditAction.DOCUMENTATION_ATTACHMENT_VIEW,
-                         target_type="attachment", target_ids=[attachment.pk])
-    if attachment is None:
-        raise NotFound(_("No such file."))
+            refusal = NotFound(_("No such file."))
+    except PermissionDenied as exc:
+        refusal = exc
+    with transaction.atomic():
+        audit_record(actor=actor, action=AuditAction.DOCUMENTATION_ATTACHMENT_VIEW,
+                     target_type="attachment", target_ids=[pk] if pk else [],
+                     outcome=Outcome.DENIED if refusal else Outcome.ALLOWED)
+    if refusal is not None or attachment is None:
+        raise refusal or NotFound(_("No such file."))
     return attachment
 
 

@@ -126,12 +126,9 @@ class HomeInput:
 
 
 def _household(actor: Actor, ref: str) -> Any:
+    """Return the household of a household's or member's code; NotFound if not visible."""
     member = person_resolve(ref)
-    try:
-        return household_get(actor=actor, ref=member.household.code if member else ref)
-    except NotFound:
-        raise ValidationFailed.single("household",
-                                      _("no household you may see has this code")) from None
+    return household_get(actor=actor, ref=member.household.code if member else ref)
 
 
 def home_add(*, actor: Actor, home: HomeInput) -> HomeOfOrigin:
@@ -144,11 +141,7 @@ def home_add(*, actor: Actor, home: HomeInput) -> HomeOfOrigin:
     tenure = _choice(errors, "tenure", home.tenure, Tenure)
     latitude, longitude = _coordinates(errors, home.latitude, home.longitude)
     _files(errors, "documents", home.documents)
-    household = None
-    try:
-        household = _household(actor, home.household)
-    except ValidationFailed as exc:
-        errors.errors.update(exc.errors)
+    household = _household(actor, home.household)  # in the address: NotFound if hidden
     errors.raise_if_any()
     assert household is not None  # noqa: S101 - raise_if_any returned
     with transaction.atomic():
