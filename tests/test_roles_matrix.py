@@ -15,8 +15,8 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from haven.aid import services as aid_services
 from haven.config.api import api
-from haven.documentation import services as doc_services
 from haven.core import clock
+from haven.documentation import services as doc_services
 from haven.intake.models import ImportJob
 from haven.linkage.models import MatchCandidate
 from haven.registry.models import Person, Site
@@ -184,7 +184,7 @@ def attempt(request: str, role: str, target: dict[str, str], users, records) -> 
         call = {"GET": client.get, "POST": client.post, "PUT": client.put,
                 "PATCH": client.patch}[method]
         arg = _body(request, target, records)
-        if method == "POST" and template in MULTIPART:  # form fields (and files), as a browser or phone sends
+        if method == "POST" and template in MULTIPART:  # form fields, as a browser sends
             response = client.client.post(path, arg, headers=client.headers)
         else:
             response = call(path.removeprefix("/api/v1")) if arg is None and method == "GET" \
