@@ -74,7 +74,7 @@ def contribution_get(ref: str | uuid.UUID, *, for_update: bool = False) -> Contr
         return None
     found = Contribution.objects.select_related("donor", "site")
     if for_update:
-        found = found.select_for_update()
+        found = found.select_for_update(of=("self",))
     return found.filter(pk=pk).first()
 
 
