@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import io
+import itertools
 import re
 from pathlib import Path
 from typing import Any
@@ -10,12 +13,14 @@ import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from haven.aid import services as aid_services
 from haven.config.api import api
 from haven.core import clock
+from haven.documentation import services as doc_services
 from haven.intake.models import ImportJob
 from haven.linkage.models import MatchCandidate
 from haven.registry.models import Person, Site
-from haven.testing.factories import ApiClient, member
+from haven.testing.factories import ApiClient, actor_for, member
 
 ROLES = ["administrator", "coordinator", "registrar", "tracing_officer", "protection_officer",
          "auditor", "viewer"]
@@ -91,11 +96,39 @@ def records(users, make_household) -> dict[str, dict[str, str]]:
             updated_at=clock.now()).pk)
     border = make_household(site="kornidzor", members=[member(given_name="Tigran")])
     out["border_person"] = {"person": border.members.get().code}
+    coordinator = actor_for(users["coordinator"])  # aid: a committed contribution per site
+    aid_services.exchange_rate_set(actor=actor_for(users["administrator"]), currency="EUR",
+                                   date=dt.date(2023, 9, 1), usd_per_unit="1.05")
+    aid_services.donor_create(actor=coordinator, name="European Union", kind="multilateral")
+    for site in ("goris", "vayk"):
+        committed = aid_services.contribution_create(
+            actor=coordinator, contribution=aid_services.ContributionInput(
+                donor="European Union", kind="in_kind", status="commitment",
+                date=dt.date(2023, 9, 27), item="Hygiene kit", quantity="1000", unit="kits",
+                site=site))
+        aid_services.delivery_record(actor=coordinator, contribution=committed.pk, site=site,
+                                     quantity="100", received_on=dt.date(2023, 9, 28))
+        out[site]["contribution"] = str(committed.pk)
+    heritage = doc_services.heritage_create(  # documentation: one church, a home per site
+        actor=coordinator, heritage=doc_services.HeritageInput(
+            kind="church", name_en="Kanach Zham", settlement="Shushi"))
+    for site in ("goris", "vayk"):
+        home = doc_services.home_add(actor=coordinator, home=doc_services.HomeInput(
+            household=out[site]["household"], settlement="Stepanakert", tenure="owner",
+            documents=[io.BytesIO(b"%PDF-1.4 deed")]))
+        out[site].update(heritage=str(heritage.pk), home=str(home.pk),
+                         file=str(home.documents.get().pk))
     for site in ("goris", "vayk"):  # a finished file import at each site, for /imports/{job}/
         out[site]["job"] = str(ImportJob.objects.create(
             file_name="households.csv", file_digest="0" * 64, site=Site.objects.get(slug=site),
             created_by=users["coordinator"], created_at=clock.now(), status="done").pk)
     return out
+
+
+SERIAL = itertools.count(1)  # names that must differ from one role's request to the next
+MULTIPART = {"/api/v1/documentation/heritage/{heritage}/observations",
+             "/api/v1/documentation/households/{household}/homes",
+             "/api/v1/documentation/homes/{home}/reports"}
 
 
 def _body(request: str, target: dict[str, str], records: dict[str, Any]) -> Any:
@@ -114,6 +147,30 @@ def _body(request: str, target: dict[str, str], records: dict[str, Any]) -> Any:
         "POST /api/v1/matches/{match}/decision": {"decision": "skip"},
         "POST /api/v1/arrivals": {"person": records["border_person"]["person"],
                                   "site": target["site"]},
+        "POST /api/v1/documentation/heritage": {"kind": "monastery",
+                                                "name_en": f"Monastery {next(SERIAL)}",
+                                                "settlement": "Vank"},
+        "POST /api/v1/documentation/heritage/{heritage}/observations": {
+            "observed_on": "2020-10-08", "source": "visit", "condition": "damaged"},
+        "POST /api/v1/documentation/households/{household}/homes": {
+            "settlement": "Martuni", "tenure": "tenant"},
+        "POST /api/v1/documentation/homes/{home}/reports": {
+            "observed_on": "2024-03-01", "source": "testimony", "condition": "occupied"},
+        "POST /api/v1/documentation/evidence": {"heritage": [target["heritage"]]},
+        "POST /api/v1/aid/donors": {"name": f"Donor {target['site']}", "kind": "ngo"},
+        "POST /api/v1/aid/rates": {"currency": "GBP", "date": "2023-09-26",
+                                   "usd_per_unit": "1.2153"},
+        "POST /api/v1/aid/contributions": {"donor": "European Union", "kind": "cash",
+                                           "date": "2023-09-27", "amount": 1000,
+                                           "currency": "EUR", "site": target["site"]},
+        "POST /api/v1/aid/contributions/{contribution}/status": {"status": "paid",
+                                                                 "date": "2023-10-02"},
+        "POST /api/v1/aid/contributions/{contribution}/deliveries": {
+            "site": target["site"], "quantity": 1, "received_on": "2023-10-01"},
+        "POST /api/v1/aid/distributions": {
+            "site": target["site"], "item": "Hygiene kit", "unit": "kits", "quantity": 1,
+            "given_name": "Narine", "family_name": "Sargsyan",
+            "repeat_reason": "the roles matrix test hands out once per role"},
     }
     return bodies.get(request)
 
@@ -127,9 +184,14 @@ def attempt(request: str, role: str, target: dict[str, str], users, records) -> 
         call = {"GET": client.get, "POST": client.post, "PUT": client.put,
                 "PATCH": client.patch}[method]
         arg = _body(request, target, records)
-        response = call(path.removeprefix("/api/v1")) if arg is None and method == "GET" \
-            else call(path.removeprefix("/api/v1"), arg)
-        return response.status_code, response.json()
+        if method == "POST" and template in MULTIPART:  # form fields, as a browser sends
+            response = client.client.post(path, arg, headers=client.headers)
+        else:
+            response = call(path.removeprefix("/api/v1")) if arg is None and method == "GET" \
+                else call(path.removeprefix("/api/v1"), arg)
+        if response["Content-Type"].startswith("application/json"):
+            return response.status_code, response.json()
+        return response.status_code, response.content  # a download: a file, a ZIP
     browser = Client()
     browser.force_login(users[role])
     response = browser.get(path)

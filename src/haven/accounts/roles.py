@@ -31,20 +31,30 @@ class Policy:
     # Review the linkage queue, merge and unmerge: only pairs whose two records are both
     # within the user's sites (`all_sites` for every site).
     review_matches: bool = False
+    # Aid (haven.aid): record donors, their contributions and how they move from pledge
+    # to payment. Deliveries and hand-outs at a site need `register` there instead.
+    manage_aid: bool = False
+    # Keep the exchange-rate table contributions are valued in US dollars by.
+    manage_rates: bool = False
+    # Documentation for return (haven.documentation): record homes of origin (under the
+    # household's own visibility), heritage sites and their condition; export evidence.
+    document_return: bool = False
 
 
 POLICIES: dict[str, Policy] = {
     # Administrators run the system, not the caseload: no personal records.
     Role.ADMINISTRATOR: Policy(all_sites=True, read_aggregates=True, manage_sites=True,
-                               manage_users=True),
+                               manage_users=True, manage_rates=True),
     Role.COORDINATOR: Policy(all_sites=True, read_records=True, register=True,
-                             read_aggregates=True, review_matches=True),
+                             read_aggregates=True, review_matches=True, manage_aid=True,
+                             document_return=True),
     Role.REGISTRAR: Policy(read_records=True, register=True, read_aggregates=True,
-                           review_matches=True),
+                           review_matches=True, document_return=True),
     # Tracing searches across the whole registry for the missing.
     Role.TRACING_OFFICER: Policy(all_sites=True, read_records=True, read_aggregates=True),
     Role.PROTECTION_OFFICER: Policy(read_records=True, register=True, medical_fields=True,
-                                    read_aggregates=True, review_matches=True),
+                                    read_aggregates=True, review_matches=True,
+                                    document_return=True),
     Role.AUDITOR: Policy(all_sites=True, read_audit=True),
     Role.VIEWER: Policy(all_sites=True, read_aggregates=True),
 }

@@ -29,6 +29,24 @@ class AuditAction(models.TextChoices):
     USER_CREATE = "user.create", _("Created a user")
     TOKEN_CREATE = "token.create", _("Issued an API token")
     AUDIT_VIEW = "audit.view", _("Read the audit log")
+    AID_DONOR_CREATE = "aid.donor.create", _("Added a donor")
+    AID_RATE_SET = "aid.rate.set", _("Set an exchange rate")
+    AID_CONTRIBUTION_CREATE = "aid.contribution.create", _("Recorded a contribution")
+    AID_CONTRIBUTION_STATUS = "aid.contribution.status", _("Moved a contribution on")
+    AID_DELIVERY_CREATE = "aid.delivery.create", _("Recorded a delivery")
+    AID_DISTRIBUTION_CREATE = "aid.distribution.create", _("Recorded a hand-out of aid")
+    AID_DISTRIBUTION_LIST = "aid.distribution.list", _("Read hand-outs of aid")
+    DOCUMENTATION_ATTACHMENT_ADD = "documentation.file.add", _("Added a file")
+    DOCUMENTATION_ATTACHMENT_VIEW = "documentation.file.view", _("Opened a file")
+    DOCUMENTATION_HOME_ADD = "documentation.home.add", _("Recorded a home of origin")
+    DOCUMENTATION_HOME_REPORT = "documentation.home.report", _("Reported on a home of origin")
+    DOCUMENTATION_HOME_VIEW = "documentation.home.view", _("Read homes of origin")
+    DOCUMENTATION_HERITAGE_ADD = "documentation.heritage.add", _("Added a heritage site")
+    DOCUMENTATION_HERITAGE_OBSERVE = ("documentation.heritage.observe",
+                                      _("Recorded the condition of a heritage site"))
+    DOCUMENTATION_HERITAGE_VIEW = "documentation.heritage.view", _("Read a heritage site")
+    EVIDENCE_EXPORT = "evidence.export", _("Exported evidence")
+    EVIDENCE_MANIFEST = "evidence.manifest", _("Sealed an evidence export's manifest")
 
 
 class Outcome(models.TextChoices):

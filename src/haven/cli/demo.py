@@ -35,6 +35,14 @@ def demo(scenario: str | None, scale: float) -> None:
         except Conflict as exc:
             click.echo(f"The scenario was not replayed: {exc.message}.")
     summary = demo_load()
+    from haven.aid.demo import aid_demo_load
+
+    if aid_demo_load():
+        click.echo("Aid: the 2023 pledges of Iran, the UK, the EU and USAID recorded.")
+    from haven.documentation.demo import documentation_demo_load
+
+    if documentation_demo_load():
+        click.echo("Return: heritage sites of Nagorno-Karabakh with dated observations.")
     click.echo(f"Demo loaded: {summary.sites_created} sites, {summary.users_created} users, "
                f"{summary.households_created} households created "
                f"(0 means they were already there).")

@@ -66,7 +66,9 @@ def main() -> None:
     # Under `python -m haven.cli.main` this module is __main__, not haven.cli.main, so
     # run the group the commands were registered on.
     from haven.cli import (  # noqa: F401
+        aid,
         demo,
+        evidence,
         intake,
         link,
         link_registry,

@@ -12,8 +12,10 @@ from ninja.security import HttpBearer, SessionAuth
 
 from haven.accounts.access import Actor, client_address
 from haven.accounts.services import token_authenticate
+from haven.aid.api import router as aid_router
 from haven.audit.api import router as audit_router
 from haven.core.errors import HavenError, ValidationFailed
+from haven.documentation.api import router as documentation_router
 from haven.linkage.api import router as linkage_router
 from haven.registry.api import router as registry_router
 from haven.reports.api import router as reports_router
@@ -56,6 +58,8 @@ api.add_router("/", registry_router)
 api.add_router("/", audit_router)
 api.add_router("/", reports_router)
 api.add_router("/", linkage_router)
+api.add_router("/", aid_router)
+api.add_router("/", documentation_router)
 
 
 def _error(request: HttpRequest, status: int, code: str, message: str,

@@ -37,6 +37,10 @@ VARIABLES = [
              "Match probability at or above which linkage joins two records automatically."),
     Variable("HAVEN_LINK_REVIEW_THRESHOLD", "0.60",
              "Match probability from which a pair goes to the review queue (below: apart)."),
+    Variable("HAVEN_AID_REPEAT_DAYS", "7",
+             "Days within which a second hand-out of an item to one household needs a reason."),
+    Variable("HAVEN_ATTACHMENT_MAX_MB", "10",
+             "Largest photograph or document (MB) attached to a home or heritage site."),
     Variable("HAVEN_REPORT_SUPPRESS_BELOW", "5",
              "Open-data exports show counts from 1 to this minus 1 as '<N' (at least 3)."),
 ]

@@ -44,6 +44,8 @@ INSTALLED_APPS = [
     "haven.registry",
     "haven.intake",
     "haven.linkage",
+    "haven.aid",
+    "haven.documentation",
     "haven.reports",
 ]
 
@@ -173,6 +175,11 @@ if HTTPS:
 # Bodies past this are refused before parsing: a household of 50 fits in ~40 KB.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
+# An uploaded file too big to hold in memory waits on disk under var/ (private to Haven,
+# like the database), never in the machine's shared /tmp: it may be someone's title deed.
+FILE_UPLOAD_TEMP_DIR = str(VAR_DIR / "uploads")
+(VAR_DIR / "uploads").mkdir(mode=0o700, exist_ok=True)
+FILE_UPLOAD_PERMISSIONS = 0o600
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("hy", "Հայերեն"), ("ru", "Русский")]
@@ -200,6 +207,11 @@ LINK_REVIEW_THRESHOLD = _threshold("HAVEN_LINK_REVIEW_THRESHOLD", 0.60)
 _suppress_below = _threshold("HAVEN_REPORT_SUPPRESS_BELOW", 5)
 REPORT_SUPPRESS_BELOW = int(_suppress_below) if _suppress_below.is_integer() else 0
 USE_TZ = True
+# Aid (haven.aid): a second hand-out of the same item to the same household within this
+# many days needs a reason.
+AID_REPEAT_DAYS = int(env_float("HAVEN_AID_REPEAT_DAYS", 7))
+# Documentation (haven.documentation): the largest file a clerk may attach.
+ATTACHMENT_MAX_MB = env_float("HAVEN_ATTACHMENT_MAX_MB", 10)
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"

@@ -27,6 +27,8 @@ urlpatterns = [
     path("audit/", audit.audit_list, name="audit-list"),
     path("imports/", include("haven.intake.importing.urls")),
     path("reports/", include("haven.reports.urls")),
+    path("aid/", include("haven.aid.urls")),
+    path("documentation/", include("haven.documentation.urls")),
     path("", include("haven.linkage.urls")),  # matches/, persons/<ref>/unmerge/, hint
     path("api/v1/", api.urls),
     path("openrosa/", include("haven.intake.openrosa.urls")),

@@ -68,8 +68,25 @@ def sitrep_json(report: Sitrep) -> dict[str, Any]:
              "share": round(o.share, 4) if o.share is not None else None}
             for o in report.occupancy
         ],
+        "aid": _aid(report),
         "not_recorded": list(NOT_RECORDED),
         "suppressed_below": None,
+    }
+
+
+def _aid(report: Sitrep) -> dict[str, Any] | None:
+    """Aid in US dollars by status on the report date; `delivered`: the value that arrived."""
+    aid = report.aid
+    if aid is None:
+        return None
+    return {
+        "pledged_usd": float(aid.pledged_usd), "committed_usd": float(aid.committed_usd),
+        "paid_usd": float(aid.paid_usd), "delivered": float(aid.delivered_usd),
+        "delivered_items": [{"item": item, "unit": unit, "quantity": float(n)}
+                            for item, unit, n in aid.delivered_items],
+        "contributions": aid.contributions, "in_kind_unvalued": aid.in_kind_unvalued,
+        "distributions": aid.distributions, "households_served": aid.households_served,
+        "unregistered_served": aid.unregistered_served, "people_served": aid.people_served,
     }
 
 
@@ -104,8 +121,7 @@ def sitrep_context(report: Sitrep) -> dict[str, Any]:
                       for s in report.sites],
         "vulnerability_rows": [(_vulnerability_label(code), n)
                                for code, n in report.vulnerabilities.items()],
-        "not_recorded": [_("Tracing cases opened, matched and reunified"),
-                         _("Aid pledged and delivered")],
+        "not_recorded": [_("Tracing cases opened, matched and reunified")],
     }
 
 

@@ -90,6 +90,26 @@ class OccupancyOut(Schema):
     share: float | None
 
 
+class DeliveredItemOut(Schema):
+    item: str
+    unit: str
+    quantity: float
+
+
+class AidOut(Schema):
+    pledged_usd: float = Field(description="contributions still at pledge on the date")
+    committed_usd: float = Field(description="committed and not yet paid")
+    paid_usd: float
+    delivered: float = Field(description="US dollars' worth received at the sites")
+    delivered_items: list[DeliveredItemOut] = Field(description="in kind, by item and unit")
+    contributions: int
+    in_kind_unvalued: int = Field(description="contributions in kind without a USD value")
+    distributions: int
+    households_served: int
+    unregistered_served: int
+    people_served: int
+
+
 class SitrepOut(Schema):
     date: str
     generated_at: str
@@ -102,6 +122,7 @@ class SitrepOut(Schema):
     age_sex: dict[str, dict[str, int]] = Field(description="age band -> sex -> persons")
     vulnerabilities: dict[str, int]
     occupancy: list[OccupancyOut]
+    aid: AidOut | None = None
     not_recorded: list[str] = Field(description="figures Haven does not record yet")
     suppressed_below: int | None = Field(description="null: exact figures (internal report)")
 

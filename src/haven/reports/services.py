@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from haven.aid.selectors import aid_figures
 from haven.core import clock
 from haven.core.errors import PermissionDenied, ValidationFailed
 from haven.registry.models import Site
@@ -144,6 +145,7 @@ def sitrep_build(*, actor: Actor, date: dt.date, sites: Sequence[str] | None = N
         vulnerabilities={code: vulnerable.get(code, 0) for code in VULNERABILITIES},
         occupancy=[Occupancy(site=s.slug, present=present_at.get(s.id, 0), capacity=s.capacity)
                    for s in chosen],
+        aid=aid_figures(on=date, site_ids=window.site_ids),
     )
 
 

@@ -14,6 +14,10 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from haven.aid.selectors import AidFigures
 
 AGE_BANDS = ("0-4", "5-17", "18-59", "60+", "unknown")
 SEXES = ("female", "male", "unknown")
@@ -21,8 +25,7 @@ SEXES = ("female", "male", "unknown")
 VULNERABILITIES = ("injured", "burns", "malnourished", "disability", "unaccompanied_child",
                    "pregnant")
 # Parts of the picture Haven does not record yet: shown as "not recorded", never as zero.
-NOT_RECORDED = ("tracing_cases_opened", "tracing_cases_matched", "tracing_cases_reunified",
-                "aid_pledged", "aid_delivered")
+NOT_RECORDED = ("tracing_cases_opened", "tracing_cases_matched", "tracing_cases_reunified")
 
 
 @dataclass(frozen=True)
@@ -165,6 +168,7 @@ class Sitrep:
     vulnerabilities: dict[str, int]
     occupancy: list[Occupancy]
     site_totals: dict[str, SiteDay] = field(default_factory=dict)  # slug -> last SiteDay
+    aid: AidFigures | None = None  # haven.aid: contributions, deliveries, hand-outs
 
     @property
     def arrivals(self) -> int:
