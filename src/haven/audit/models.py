@@ -29,6 +29,18 @@ class AuditAction(models.TextChoices):
     USER_CREATE = "user.create", _("Created a user")
     TOKEN_CREATE = "token.create", _("Issued an API token")
     AUDIT_VIEW = "audit.view", _("Read the audit log")
+    # Administration (haven.accounts): users, credentials, devices; the audit export.
+    USER_UPDATE = "user.update", _("Changed a user's role or sites")
+    USER_DEACTIVATE = "user.deactivate", _("Deactivated a user")
+    USER_REACTIVATE = "user.reactivate", _("Reactivated a user")
+    USER_PASSWORD_RESET = "user.password_reset", _("Reset a user's password")
+    USER_PASSWORD_CHANGE = "user.password_change", _("Changed their own password")
+    USER_UNLOCK = "user.unlock", _("Unlocked a locked account")
+    USER_SIGN_OUT = "user.sign_out", _("Ended a user's sessions and revoked their tokens")
+    TOKEN_REVOKE = "token.revoke", _("Revoked an API token")
+    DEVICE_CREATE = "device.create", _("Issued device credentials")
+    DEVICE_REVOKE = "device.revoke", _("Revoked device credentials")
+    AUDIT_EXPORT = "audit.export", _("Exported the audit log")
 
 
 class Outcome(models.TextChoices):

@@ -56,6 +56,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "haven.accounts.middleware.PasswordChangeRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -200,6 +201,10 @@ LINK_REVIEW_THRESHOLD = _threshold("HAVEN_LINK_REVIEW_THRESHOLD", 0.60)
 _suppress_below = _threshold("HAVEN_REPORT_SUPPRESS_BELOW", 5)
 REPORT_SUPPRESS_BELOW = int(_suppress_below) if _suppress_below.is_integer() else 0
 USE_TZ = True
+# API bearer tokens (haven.accounts) expire this many days after they are issued; a value
+# that is not a whole number from 1 to 3650 becomes 0, which check haven.E030 reports.
+_token_days = _threshold("HAVEN_TOKEN_DAYS", 90)
+TOKEN_DAYS = int(_token_days) if _token_days.is_integer() and 1 <= _token_days <= 3650 else 0
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
