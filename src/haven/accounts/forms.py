@@ -18,6 +18,12 @@ STATUS_LABELS = {
 }
 
 
+def _choices(form: forms.Form, name: str, choices: list[tuple[str, Any]]) -> None:
+    field = form.fields[name]
+    assert isinstance(field, forms.ChoiceField)  # noqa: S101 - a programming error otherwise
+    field.choices = choices
+
+
 class UserFilterForm(forms.Form):
     q = forms.CharField(label=_("User name starts with"), required=False, max_length=150)
     role = forms.ChoiceField(label=_("Role"), required=False)
@@ -29,10 +35,9 @@ class UserFilterForm(forms.Form):
     def __init__(self, *args: Any, site_choices: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         labels = dict(Role.choices)
-        self.fields["role"].choices = [("", _("Any")), *((r, labels[r]) for r in PERSON_ROLES)]
-        self.fields["site"].choices = [("", _("Any")), *site_choices]
-        self.fields["status"].choices = [("", _("Any")),
-                                         *((s, STATUS_LABELS[s]) for s in USER_STATUSES)]
+        _choices(self, "role", [("", _("Any")), *((r, labels[r]) for r in PERSON_ROLES)])
+        _choices(self, "site", [("", _("Any")), *site_choices])
+        _choices(self, "status", [("", _("Any")), *((s, STATUS_LABELS[s]) for s in USER_STATUSES)])
 
 
 class UserForm(forms.Form):
@@ -49,8 +54,8 @@ class UserForm(forms.Form):
     def __init__(self, *args: Any, roles: list[tuple[str, str]],
                  site_choices: list[tuple[str, str]], creating: bool, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["role"].choices = roles
-        self.fields["sites"].choices = site_choices
+        _choices(self, "role", roles)
+        _choices(self, "sites", site_choices)
         if not creating:
             del self.fields["username"]
 

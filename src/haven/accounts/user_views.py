@@ -203,5 +203,5 @@ def password_change(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("Your password is changed."))
             return redirect(_next_url(request) or "home")
     return render(request, "accounts/password_change.html", {
-        "form": form, "forced": request.user.must_change_password, "next": _next_url(request),
+        "form": form, "forced": actor.user.must_change_password, "next": _next_url(request),
     }, status=422 if form.errors else 200)

@@ -110,7 +110,7 @@ def _rows(events: Iterator[AuditEvent]) -> Iterator[list[Any]]:
 
 @page
 @require_GET
-def audit_export_csv(request: HttpRequest) -> HttpResponse:
+def audit_export_csv(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
     """Download every event matching the filters as CSV (UTF-8 with a BOM, for Excel)."""
     actor = actor_from_request(request, "web")
     form = AuditFilterForm(request.GET or None)

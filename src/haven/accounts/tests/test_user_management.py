@@ -7,6 +7,7 @@ from django.test import Client
 from haven.accounts.models import User
 from haven.accounts.roles import grantable_roles, role_may_grant
 from haven.accounts.services import (
+    device_create,
     user_create,
     user_deactivate,
     user_password_set,
@@ -98,8 +99,6 @@ def test_changing_role_and_sites_is_audited(users):
 
 
 def test_device_identities_are_not_managed_as_users(users):
-    from haven.accounts.services import device_create
-
     issued = device_create(actor=None, site="goris", label="phone")
     with pytest.raises(NotFound):
         user_update(actor=actor_for(users["administrator"]), username=issued.username,
