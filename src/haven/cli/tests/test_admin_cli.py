@@ -1,4 +1,4 @@
-"""`haven user …`, `haven token list|revoke` and `haven device …`: the same services as the pages."""
+"""`haven user …`, `haven token list|revoke`, `haven device …`: the services the pages use."""
 
 import pytest
 from click.testing import CliRunner
