@@ -169,3 +169,12 @@ def test_the_tokens_page_cannot_revoke_another_user_s_token(users):
     assert stored.revoked_at is None
     page = signed_in(users["registrar"]).get("/tokens/?all=1").content.decode()
     assert "vayk's" not in page
+
+
+def test_a_token_lifetime_that_is_not_a_number_of_days_is_a_configuration_error(settings):
+    from django.core.checks import run_checks  # noqa: PLC0415 - after Django is set up
+
+    settings.TOKEN_DAYS = 0  # what settings.py makes of HAVEN_TOKEN_DAYS=abc, 0 or 99999
+    assert "haven.E030" in [e.id for e in run_checks()]
+    settings.TOKEN_DAYS = 90
+    assert "haven.E030" not in [e.id for e in run_checks()]
