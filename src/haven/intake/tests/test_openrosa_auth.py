@@ -100,3 +100,19 @@ def test_other_methods_are_refused(users):
                           headers={"X-OpenRosa-Version": "1.0"})
     assert response.status_code == 405
     assert response["Allow"] == "GET, HEAD"
+
+
+def test_a_refused_key_is_written_to_the_audit_log(users):
+    Device(token="hvd_guessed-key").get("/formList")
+    event = AuditEvent.objects.get(action=AuditAction.LOGIN_FAILED)
+    assert (event.channel, event.outcome, event.username) == ("odk", "denied", "")
+
+
+def test_a_temporary_password_does_not_open_collect(users):
+    """After a reset the user must first choose a password on the web, as on every page."""
+    user = users["registrar"]
+    user.must_change_password = True
+    user.save(update_fields=["must_change_password"])
+    response = Device(username="registrar-goris").get("/formList")
+    assert response.status_code == 403
+    assert "temporary" in openrosa_message(response)[1]
