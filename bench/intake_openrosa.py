@@ -2,7 +2,7 @@
 """Benchmark the ODK (OpenRosa) channel: devices sending household registrations at once.
 
 The script builds a throw-away Haven (fresh SQLite database in a temporary HAVEN_VAR_DIR,
-`haven migrate`, `haven demo`, a device token for registrar-goris), serves it with
+`haven migrate`, `haven demo`, device credentials for Goris), serves it with
 `haven serve` (gunicorn), and lets N concurrent clients act like ODK Collect: fetch the
 form list, then POST filled-in forms to /openrosa/key/<token>/goris/submission as
 multipart with an `xml_submission_file` part, at a fixed total rate. About 5% of the posts
@@ -259,7 +259,7 @@ def device_headers(server: Server, auth: str) -> tuple[str, tuple[tuple[str, str
     headers = [("X-OpenRosa-Version", "1.0"),
                ("User-Agent", "org.odk.collect.android/v2023.2.4 okhttp/4.11.0 (bench)")]
     if auth == "token":
-        return f"/openrosa/key/{server.token}/{SITE}", tuple(headers)
+        return f"/openrosa/key/{server.device_key}/{SITE}", tuple(headers)
     secret = base64.b64encode(f"{USERNAME}:{server.password}".encode()).decode()
     return f"/openrosa/{SITE}", (*headers, ("Authorization", f"Basic {secret}"))
 
@@ -454,7 +454,7 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--workers", type=int, default=DEFAULT_WORKERS, metavar="W",
                         help="gunicorn worker processes (default: %(default)s)")
     parser.add_argument("--auth", choices=["token", "basic"], default="token",
-                        help="a token in the server address, or HTTP Basic with the demo "
+                        help="a device key in the server address, or HTTP Basic with the demo "
                              "password (default: %(default)s)")
     parser.add_argument("--warmup", type=float, default=2.0, metavar="SECONDS",
                         help="paced warm-up before measuring; checked, not counted "

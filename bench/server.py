@@ -43,6 +43,7 @@ class Server:
         self.host = "127.0.0.1"
         self.port = 0
         self.token = ""
+        self.device_key = ""  # ODK device credentials for Goris, for the OpenRosa benchmark
         self.password = ""  # the demo users' password, for benchmarks that log in with it
         self.process: subprocess.Popen[bytes] | None = None
         self.stdout_path = self.var_dir / "server.stdout.log"
@@ -65,6 +66,10 @@ class Server:
         found = re.search(r"password for all: (\S+?)\)", demo)
         self.password = found.group(1) if found else ""
         self.token = self._haven("token", "create", USERNAME, "--label", self.label).strip()
+        device = self._haven("device", "create", "--site", "goris", "--label", self.label,
+                             "--server", "http://127.0.0.1", "--no-qr")
+        keyed = re.search(r"/openrosa/key/(\S+?)/goris", device)
+        self.device_key = keyed.group(1) if keyed else ""
 
     def start(self) -> None:
         with socket.socket() as probe:

@@ -94,6 +94,8 @@ def records(users, make_household) -> dict[str, dict[str, str]]:
         out[site]["match"] = str(MatchCandidate.objects.create(
             left_id=pair[0], right_id=pair[1], probability=0.8, created_at=clock.now(),
             updated_at=clock.now()).pk)
+    for site in ("goris", "vayk"):  # a user acting for each site, for /users/{user}/
+        out[site]["user"] = users["registrar" if site == "goris" else "registrar_vayk"].username
     border = make_household(site="kornidzor", members=[member(given_name="Tigran")])
     out["border_person"] = {"person": border.members.get().code}
     coordinator = actor_for(users["coordinator"])  # aid: a committed contribution per site
@@ -195,8 +197,9 @@ def attempt(request: str, role: str, target: dict[str, str], users, records) -> 
     browser = Client()
     browser.force_login(users[role])
     response = browser.get(path)
-    # Some pages are downloads (a PDF, a workbook): their bytes need not be UTF-8.
-    return response.status_code, response.content.decode(errors="replace")
+    # Some pages are downloads (a PDF, a workbook, a streamed CSV): bytes need not be UTF-8.
+    content = b"".join(response.streaming_content) if response.streaming else response.content
+    return response.status_code, content.decode(errors="replace")
 
 
 def _listed(body: Any, target: dict[str, str]) -> bool:

@@ -16,6 +16,13 @@ class Role(models.TextChoices):
     PROTECTION_OFFICER = "protection_officer", _("Protection / medical officer")
     AUDITOR = "auditor", _("Auditor")
     VIEWER = "viewer", _("Viewer")
+    # Not a person: the identity behind one ODK Collect device's credentials, created on the
+    # devices page and never granted to a user (see haven.accounts.services.devices).
+    DEVICE = "device", _("ODK device")
+
+
+# The roles a person may hold; `device` belongs to device credentials only.
+PERSON_ROLES = [role for role in Role.values if role != Role.DEVICE]
 
 
 @dataclass(frozen=True)
@@ -27,7 +34,8 @@ class Policy:
     read_aggregates: bool = False
     read_audit: bool = False
     manage_sites: bool = False
-    manage_users: bool = False
+    manage_users: bool = False  # list, create and change users, within `role_may_grant`
+    manage_devices: bool = False  # issue and revoke ODK device credentials for a site
     # Review the linkage queue, merge and unmerge: only pairs whose two records are both
     # within the user's sites (`all_sites` for every site).
     review_matches: bool = False
@@ -44,10 +52,12 @@ class Policy:
 POLICIES: dict[str, Policy] = {
     # Administrators run the system, not the caseload: no personal records.
     Role.ADMINISTRATOR: Policy(all_sites=True, read_aggregates=True, manage_sites=True,
-                               manage_users=True, manage_rates=True),
+                               manage_users=True, manage_devices=True, manage_rates=True),
+    # Coordinators staff the response: they add clerks and set up phones at 3 a.m., but
+    # only grant what they can do themselves (`role_may_grant`).
     Role.COORDINATOR: Policy(all_sites=True, read_records=True, register=True,
-                             read_aggregates=True, review_matches=True, manage_aid=True,
-                             document_return=True),
+                             read_aggregates=True, review_matches=True, manage_users=True,
+                             manage_devices=True, manage_aid=True, document_return=True),
     Role.REGISTRAR: Policy(read_records=True, register=True, read_aggregates=True,
                            review_matches=True, document_return=True),
     # Tracing searches across the whole registry for the missing.
@@ -57,9 +67,41 @@ POLICIES: dict[str, Policy] = {
                                     document_return=True),
     Role.AUDITOR: Policy(all_sites=True, read_audit=True),
     Role.VIEWER: Policy(all_sites=True, read_aggregates=True),
+    # A phone sends registrations for its one site through the OpenRosa endpoints only;
+    # `read_records` finds the household an ODK edit corrects (those endpoints answer with
+    # a household code at most). The API and the pages refuse device credentials outright.
+    Role.DEVICE: Policy(read_records=True, register=True),
 }
 
 
 def policy_for(role: str) -> Policy:
     """Return the role's policy; an unknown role may do nothing."""
     return POLICIES.get(role, Policy())
+
+
+def _capabilities(role: str) -> set[str]:
+    policy = policy_for(role)
+    return {name for name, allowed in vars(policy).items() if allowed}
+
+
+def role_may_grant(granter: str, role: str) -> bool:
+    """Return whether a user whose role is `granter` may give `role` to someone.
+
+    The same rule decides whom they may manage at all (change, deactivate, reset, unlock):
+    only users whose role they could have granted. Administrators are the top of the
+    order and grant every role a person may hold. Below them, a role is higher than
+    another when it may do something the other may not, so a manager grants only roles
+    whose every capability is their own: a coordinator grants coordinator, registrar,
+    tracing officer and viewer, never protection officer (medical fields), auditor
+    (the audit log, which watches coordinators too) or administrator.
+    """
+    if role not in PERSON_ROLES or not policy_for(granter).manage_users:
+        return False
+    if granter == Role.ADMINISTRATOR:
+        return True
+    return _capabilities(role) <= _capabilities(granter)
+
+
+def grantable_roles(granter: str) -> list[str]:
+    """Return the roles `granter` may give, in the order of `Role`."""
+    return [role for role in PERSON_ROLES if role_may_grant(granter, role)]

@@ -47,6 +47,18 @@ class AuditAction(models.TextChoices):
     DOCUMENTATION_HERITAGE_VIEW = "documentation.heritage.view", _("Read a heritage site")
     EVIDENCE_EXPORT = "evidence.export", _("Exported evidence")
     EVIDENCE_MANIFEST = "evidence.manifest", _("Sealed an evidence export's manifest")
+    # Administration (haven.accounts): users, credentials, devices; the audit export.
+    USER_UPDATE = "user.update", _("Changed a user's role or sites")
+    USER_DEACTIVATE = "user.deactivate", _("Deactivated a user")
+    USER_REACTIVATE = "user.reactivate", _("Reactivated a user")
+    USER_PASSWORD_RESET = "user.password_reset", _("Reset a user's password")
+    USER_PASSWORD_CHANGE = "user.password_change", _("Changed their own password")
+    USER_UNLOCK = "user.unlock", _("Unlocked a locked account")
+    USER_SIGN_OUT = "user.sign_out", _("Ended a user's sessions and revoked their tokens")
+    TOKEN_REVOKE = "token.revoke", _("Revoked an API token")
+    DEVICE_CREATE = "device.create", _("Issued device credentials")
+    DEVICE_REVOKE = "device.revoke", _("Revoked device credentials")
+    AUDIT_EXPORT = "audit.export", _("Exported the audit log")
 
 
 class Outcome(models.TextChoices):

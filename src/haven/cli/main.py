@@ -68,6 +68,7 @@ def main() -> None:
     from haven.cli import (  # noqa: F401
         aid,
         demo,
+        devices,
         evidence,
         intake,
         link,

@@ -36,7 +36,8 @@ class BrowserSession(SessionAuth):
     """The logged-in browser's session, with Django's CSRF check on writes."""
 
     def authenticate(self, request: HttpRequest, key: str | None) -> Actor | None:
-        if not request.user.is_authenticated:
+        # A temporary password opens only the page that changes it.
+        if not request.user.is_authenticated or request.user.must_change_password:
             return None
         return Actor(user=request.user, channel="web",
                      client_address=client_address(request))

@@ -43,6 +43,8 @@ VARIABLES = [
              "Largest photograph or document (MB) attached to a home or heritage site."),
     Variable("HAVEN_REPORT_SUPPRESS_BELOW", "5",
              "Open-data exports show counts from 1 to this minus 1 as '<N' (at least 3)."),
+    Variable("HAVEN_TOKEN_DAYS", "90",
+             "Days an API token lives from its issue; also the longest a token may ask for."),
 ]
 DECLARED = {v.name for v in VARIABLES}
 

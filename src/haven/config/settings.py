@@ -58,6 +58,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "haven.accounts.middleware.PasswordChangeRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -212,6 +213,10 @@ USE_TZ = True
 AID_REPEAT_DAYS = int(env_float("HAVEN_AID_REPEAT_DAYS", 7))
 # Documentation (haven.documentation): the largest file a clerk may attach.
 ATTACHMENT_MAX_MB = env_float("HAVEN_ATTACHMENT_MAX_MB", 10)
+# API bearer tokens (haven.accounts) expire this many days after they are issued; a value
+# that is not a whole number from 1 to 3650 becomes 0, which check haven.E030 reports.
+_token_days = _threshold("HAVEN_TOKEN_DAYS", 90)
+TOKEN_DAYS = int(_token_days) if _token_days.is_integer() and 1 <= _token_days <= 3650 else 0
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"

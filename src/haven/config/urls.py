@@ -25,6 +25,8 @@ urlpatterns = [
     path("sites/new/", site_views.site_edit, name="site-new"),
     path("sites/<slug:slug>/", site_views.site_edit, name="site-edit"),
     path("audit/", audit.audit_list, name="audit-list"),
+    path("audit/export.csv", audit.audit_export_csv, name="audit-export"),
+    path("", include("haven.accounts.urls")),  # users/, devices/, tokens/, account/password/
     path("imports/", include("haven.intake.importing.urls")),
     path("reports/", include("haven.reports.urls")),
     path("aid/", include("haven.aid.urls")),

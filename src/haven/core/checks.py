@@ -43,3 +43,12 @@ def check_link_thresholds(app_configs: Any, **kwargs: Any) -> list[Error]:
                  "auto threshold.", id="haven.E010"))
     return problems
 
+
+
+@register()
+def check_token_days(app_configs: Any, **kwargs: Any) -> list[Error]:
+    if settings.TOKEN_DAYS:
+        return []
+    return [Error(f"HAVEN_TOKEN_DAYS must be a whole number of days from 1 to 3650 "
+                  f"(got {env_str('HAVEN_TOKEN_DAYS')!r}).",
+                  hint="Leave it unset for 90 days.", id="haven.E030")]

@@ -391,3 +391,21 @@ def arrival_list(
                      target_ids=sorted({str(a.person_id) for a in result.items}),
                      site=filters.site)
     return result
+
+
+def record_ids_for_audit(ref: str) -> list[str]:
+    """Return what the audit log names a person or household by, given its code or id.
+
+    For the auditor's filter only: the audit log holds ids, never codes, and an auditor
+    reads who touched a record, never the record. A code gives the person's or
+    household's id, and the code itself (a refused read of a code that names no record
+    is logged under it); an id is kept as given.
+    """
+    canonical = _canonical_ref(ref)
+    if canonical is None:
+        return [ref.strip()] if ref.strip() else []
+    if not canonical.startswith(PREFIX):
+        return [canonical]
+    ids = [str(i) for model in (Person, Household)
+           for i in model.objects.filter(code=canonical).values_list("id", flat=True)]
+    return [*ids, canonical]

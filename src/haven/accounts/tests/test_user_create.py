@@ -58,10 +58,10 @@ def test_bad_users_are_refused_by_field(users, values, field, message):
     assert User.objects.count() == before
 
 
-def test_only_administrators_create_users(users):
-    """A coordinator is refused; an administrator is not."""
+def test_only_user_managers_create_users(users):
+    """A registrar is refused; an administrator is not (docs/roles.md, "Who manages whom")."""
     with pytest.raises(PermissionDenied):
-        user_create(actor=actor_for(users["coordinator"]), username="anna", role="viewer",
+        user_create(actor=actor_for(users["registrar"]), username="anna", role="viewer",
                     sites=[], password=None)
     created = user_create(actor=actor_for(users["administrator"]), username="anna",
                           role="viewer", sites=[], password=None)

@@ -12,3 +12,5 @@ DATETIME_INPUT_FORMATS = ["%d.%m.%Y %H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M"]
 DECIMAL_SEPARATOR = ","
 THOUSAND_SEPARATOR = "\xa0"
 NUMBER_GROUPING = 3
+# The audit log's times, to the second: 28.09.2023 23:20:51.
+DATETIME_SECONDS_FORMAT = "d.m.Y H:i:s"

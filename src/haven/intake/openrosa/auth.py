@@ -3,10 +3,12 @@
 ODK Collect asks for a username and password when a server answers 401 with
 `WWW-Authenticate: Basic`, and sends them with each request after; it sends Basic only
 over HTTPS. Where there is no HTTPS (a laptop on a closed network at a border post), the
-device's server address carries a token instead, as ODK Central's app users do:
-`https://haven.example/openrosa/key/hvn_…/goris`. The tokens are the API's
-(`haven token create USER`); revoking one cuts the device off. A token travels in
-every URL the device asks for, so it ends up in access logs: treat logs accordingly.
+device's server address carries a secret instead, as ODK Central's app users do:
+`https://haven.example/openrosa/key/hvd_…/goris`. That secret is a device credential
+(the devices page, `haven.accounts.services.devices`), good for the OpenRosa addresses
+of its one site only, never an API token; revoking it cuts the device off. It travels
+in every URL the device asks for, so Haven's log filter masks it (`core.redaction`).
+A device's own user name and secret also work as Basic credentials.
 
 Passwords are checked through Django's `authenticate()`, so django-axes locks out
 guessing as it does on the login page. A correct password is then remembered for a few
@@ -31,7 +33,7 @@ from django.utils.translation import gettext as _
 
 from haven.accounts.access import Actor, client_address
 from haven.accounts.models import User
-from haven.accounts.services import token_authenticate
+from haven.accounts.services import device_authenticate, device_authenticate_basic
 from haven.audit.models import AuditAction, Outcome
 from haven.audit.services import audit_record
 from haven.registry.models import Site
@@ -96,6 +98,9 @@ def _basic(request: HttpRequest) -> Actor | Refusal:
     if credentials is None:
         return Refusal(401, _("Sign in with your Haven username and password."), challenge=True)
     username, password = credentials
+    device = device_authenticate_basic(username, password)
+    if device is not None:
+        return Actor(user=device, channel=CHANNEL, client_address=client_address(request))
     user = User.objects.filter(username=username, is_active=True).first()
     if user is None or not _remembered_now(user, password):
         authenticated = authenticate(request, username=username, password=password)
@@ -103,6 +108,9 @@ def _basic(request: HttpRequest) -> Actor | Refusal:
             return _failed(request, username)
         user = authenticated
         _remember(user, password)
+    if user.must_change_password:
+        return Refusal(403, _("Your password is a temporary one: log in to Haven's web pages "
+                              "and change it first."))
     return Actor(user=user, channel=CHANNEL, client_address=client_address(request))
 
 
@@ -121,11 +129,13 @@ def _failed(request: HttpRequest, username: str) -> Refusal:
 
 
 def device_actor(request: HttpRequest, token: str | None) -> Actor | Refusal:
-    """Return who sends the request: the token's user if the address has one, else Basic's."""
+    """Return who sends the request: the device of the key in the address, else Basic's."""
     if token is None:
         return _basic(request)
-    user = token_authenticate(token)
+    user = device_authenticate(token)
     if user is None:
+        audit_record(actor=None, action=AuditAction.LOGIN_FAILED, outcome=Outcome.DENIED,
+                     client_address=client_address(request), channel=CHANNEL)
         return Refusal(403, _("The key in this server address is not valid or was revoked; "
                               "ask for a new address."))
     return Actor(user=user, channel=CHANNEL, client_address=client_address(request))

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django.test import Client
 
-from haven.accounts.models import ApiToken
-from haven.accounts.services import token_create
+from haven.accounts.models import DeviceCredential
+from haven.accounts.services import device_create, token_create
 from haven.audit.models import AuditAction, AuditEvent
 from haven.core import clock
 from haven.intake.tests.test_openrosa_recordings import Device, openrosa_message
@@ -69,22 +69,29 @@ def test_a_deactivated_user_is_refused_at_once(users):
     assert device.get("/formList").status_code == 401
 
 
-def test_a_token_in_the_address_signs_the_device_in(users):
-    token = token_create(actor=None, username="registrar-goris", label="phone 7")
-    assert Device(token=token).get("/formList").status_code == 200
-    assert Device(token=token).head("/submission").status_code == 204
-    # The token's user, not whoever the Basic header names.
-    assert Device(token=token, site="vayk").get("/formList").status_code == 403
+def test_a_device_key_in_the_address_signs_the_device_in(users):
+    issued = device_create(actor=None, site="goris", label="phone 7")
+    assert Device(token=issued.secret).get("/formList").status_code == 200
+    assert Device(token=issued.secret).head("/submission").status_code == 204
+    # The device's one site, whatever the address names.
+    assert Device(token=issued.secret, site="vayk").get("/formList").status_code == 403
 
 
-def test_a_revoked_or_unknown_token_is_refused(users):
-    token = token_create(actor=None, username="registrar-goris")
-    ApiToken.objects.update(revoked_at=clock.now())
-    for candidate in (token, "hvn_unknown", "not-a-token"):
+def test_a_revoked_or_unknown_key_is_refused(users):
+    issued = device_create(actor=None, site="goris", label="phone 7")
+    DeviceCredential.objects.update(revoked_at=clock.now())
+    for candidate in (issued.secret, "hvd_unknown", "not-a-token"):
         response = Device(token=candidate).get("/formList")
         assert response.status_code == 403, candidate
         assert "key" in openrosa_message(response)[1]
         assert "WWW-Authenticate" not in response  # a password would not help
+
+
+def test_an_api_token_in_the_address_is_refused(users):
+    """The address's key is a device credential: an API token there opens nothing."""
+    token = token_create(actor=None, username="registrar-goris", label="phone 7")
+    assert Device(token=token).get("/formList").status_code == 403
+    assert Device(token=token).submit(b"<data/>").status_code == 403
 
 
 def test_other_methods_are_refused(users):
@@ -93,3 +100,19 @@ def test_other_methods_are_refused(users):
                           headers={"X-OpenRosa-Version": "1.0"})
     assert response.status_code == 405
     assert response["Allow"] == "GET, HEAD"
+
+
+def test_a_refused_key_is_written_to_the_audit_log(users):
+    Device(token="hvd_guessed-key").get("/formList")
+    event = AuditEvent.objects.get(action=AuditAction.LOGIN_FAILED)
+    assert (event.channel, event.outcome, event.username) == ("odk", "denied", "")
+
+
+def test_a_temporary_password_does_not_open_collect(users):
+    """After a reset the user must first choose a password on the web, as on every page."""
+    user = users["registrar"]
+    user.must_change_password = True
+    user.save(update_fields=["must_change_password"])
+    response = Device(username="registrar-goris").get("/formList")
+    assert response.status_code == 403
+    assert "temporary" in openrosa_message(response)[1]

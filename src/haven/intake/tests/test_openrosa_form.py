@@ -10,7 +10,7 @@ from xml.etree import ElementTree
 import pytest
 from openpyxl import load_workbook
 
-from haven.accounts.services import token_create
+from haven.accounts.services import device_create
 from haven.intake.forms import build_xlsform
 from haven.intake.openrosa.form import household_xform
 from haven.intake.tests.test_openrosa_recordings import Device, openrosa_message
@@ -151,7 +151,7 @@ def test_the_form_list_announces_the_form_as_odk_collect_reads_it(users):
 
 
 def test_a_token_device_gets_urls_that_keep_its_token(users):
-    token = token_create(actor=None, username="registrar-goris", label="phone 7")
+    token = device_create(actor=None, site="goris", label="phone 7").secret
     device = Device(token=token)
     response = device.get("/formList")
     assert response.status_code == 200

@@ -7,7 +7,7 @@ import hashlib
 
 import pytest
 
-from haven.accounts.services import token_create
+from haven.accounts.services import device_create
 from haven.audit.models import AuditAction, AuditEvent
 from haven.core import clock
 from haven.intake.models import Submission
@@ -143,11 +143,13 @@ def test_a_submission_split_in_parts_is_stored_once(device):
     assert stored() == (1, 4, 4, 1)
 
 
-def test_a_token_device_submits_like_a_password_device(users):
-    token = token_create(actor=None, username="registrar-goris", label="phone 7")
-    response = Device(token=token).submit(collect_submission())
+def test_a_device_with_a_key_submits_like_a_password_device(users):
+    issued = device_create(actor=None, site="goris", label="phone 7")
+    response = Device(token=issued.secret).submit(collect_submission())
     assert response.status_code == 201
-    assert Submission.objects.get().received_by.username == "registrar-goris"
+    # The registration and its audit row name the phone it came from.
+    assert Submission.objects.get().received_by.username == issued.username
+    assert Household.objects.get().registered_at.slug == "goris"
 
 
 @pytest.mark.parametrize(("username", "site"), [("coordinator", "vayk"),
