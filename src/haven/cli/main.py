@@ -68,6 +68,7 @@ def main() -> None:
     from haven.cli import (  # noqa: F401
         demo,
         intake,
+        keys,
         link,
         link_registry,
         report,

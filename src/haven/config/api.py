@@ -15,6 +15,7 @@ from haven.accounts.services import token_authenticate
 from haven.audit.api import router as audit_router
 from haven.core.errors import HavenError, ValidationFailed
 from haven.linkage.api import router as linkage_router
+from haven.protection.api import router as protection_router
 from haven.registry.api import router as registry_router
 from haven.reports.api import router as reports_router
 
@@ -56,6 +57,7 @@ api.add_router("/", registry_router)
 api.add_router("/", audit_router)
 api.add_router("/", reports_router)
 api.add_router("/", linkage_router)
+api.add_router("/", protection_router)
 
 
 def _error(request: HttpRequest, status: int, code: str, message: str,

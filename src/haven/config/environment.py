@@ -39,6 +39,8 @@ VARIABLES = [
              "Match probability from which a pair goes to the review queue (below: apart)."),
     Variable("HAVEN_REPORT_SUPPRESS_BELOW", "5",
              "Open-data exports show counts from 1 to this minus 1 as '<N' (at least 3)."),
+    Variable("HAVEN_FIELD_KEY", "(generated into var/field_keys)",
+             "Key(s) encrypting medical and protection details at rest; set it in production."),
 ]
 DECLARED = {v.name for v in VARIABLES}
 

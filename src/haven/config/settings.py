@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "haven.intake",
     "haven.linkage",
     "haven.reports",
+    "haven.protection",
 ]
 
 MIDDLEWARE = [
