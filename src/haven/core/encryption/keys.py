@@ -62,11 +62,14 @@ def key_generate() -> str:
 
 def key_parse(text: str) -> FieldKey:
     """Return the key written as `text`; FieldKeyError says what is wrong, never the key."""
-    text = text.strip()
+    text = text.strip().rstrip("=")
     try:
-        secret = base64.urlsafe_b64decode(text.encode("ascii"))
+        secret = base64.urlsafe_b64decode(text.encode("ascii") + b"=" * (-len(text) % 4))
     except (binascii.Error, ValueError, UnicodeEncodeError):
         raise FieldKeyError("a field key is not URL-safe base64") from None
+    if base64.urlsafe_b64encode(secret).decode().rstrip("=") != text:
+        # The decoder skips what it does not expect; a key must be exactly its encoding.
+        raise FieldKeyError("a field key is not URL-safe base64")
     if len(secret) != KEY_BYTES:
         raise FieldKeyError(f"a field key must be {KEY_BYTES} bytes in base64 "
                             f"(44 characters); one is {len(secret)} bytes")
