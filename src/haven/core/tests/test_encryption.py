@@ -147,3 +147,20 @@ def test_encrypted_fields_refuse_comparisons():
     with pytest.raises(FieldError):
         Referral.objects.filter(notes__contains="burns")
     assert "IS NULL" in str(Referral.objects.filter(notes__isnull=True).query)
+
+
+def test_serve_refuses_to_start_in_production_without_a_strong_key(var_dir, settings,
+                                                                    monkeypatch):
+    from click.testing import CliRunner  # noqa: PLC0415
+
+    from haven.cli import server as _server  # noqa: F401, PLC0415  (registers the command)
+    from haven.cli.main import cli  # noqa: PLC0415
+
+    settings.HTTPS = True
+    result = CliRunner().invoke(cli, ["serve", "--port", "8105"])
+    assert result.exit_code == 1
+    assert "haven.E002" in result.output
+    monkeypatch.setenv("HAVEN_FIELD_KEY", PUBLISHED)
+    result = CliRunner().invoke(cli, ["serve", "--port", "8105"])
+    assert result.exit_code == 1
+    assert "haven.E003" in result.output
