@@ -71,6 +71,7 @@ def main() -> None:
         keys,
         link,
         link_registry,
+        protection,
         report,
         scenario,
         server,

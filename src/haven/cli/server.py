@@ -26,12 +26,11 @@ def serve(host: str, port: int, workers: int) -> None:
     Refuses to start while migrations are pending (run `haven migrate` first), and with
     HAVEN_HTTPS=1 without a strong HAVEN_FIELD_KEY (see `haven keys --help`).
     """
+    from django.conf import settings
     from django.core.management import call_command
     from django.db import connection
     from django.db.migrations.executor import MigrationExecutor
     from gunicorn.app.base import BaseApplication
-
-    from django.conf import settings
 
     from haven.core.encryption.checks import field_key_problems
 

@@ -33,7 +33,7 @@ from haven.protection.services import (
     referral_create,
     welfare_check_record,
 )
-from haven.registry.selectors import person_list, site_by_slug, RecordFilters
+from haven.registry.selectors import RecordFilters, person_list, site_by_slug
 from haven.registry.services import SiteInput, site_create
 
 EXPLOSION = "Berkadzor fuel depot explosion"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import zoneinfo
-from collections import defaultdict
+from collections import Counter, defaultdict
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -132,7 +132,7 @@ def sitrep_build(*, actor: Actor, date: dt.date, sites: Sequence[str] | None = N
     casualties = casualty_figures(date=date, site_ids=window.site_ids)
     for site in chosen:
         if site.slug in site_totals:
-            counted = casualties.by_site.get(site.id, {})
+            counted = casualties.by_site.get(site.id, Counter())
             site_totals[site.slug].deaths = counted.get("dead", 0)
             site_totals[site.slug].injured = counted.get("injured", 0)
     return Sitrep(

@@ -12,7 +12,7 @@ from django.db.models.lookups import IsNull
 from haven.core.encryption.cipher import decrypt, encrypt
 
 
-class EncryptedTextField(models.TextField):  # type: ignore[type-arg]
+class EncryptedTextField(models.TextField):
     """A TextField whose values are stored encrypted with the field key in force.
 
     An empty text is stored empty (it says only "nothing was written"). The value is bound

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db import connection, transaction
 
@@ -49,7 +50,7 @@ class RotationOutcome:
 def _column(model: type, f: EncryptedTextField) -> tuple[str, str, str]:
     quote = connection.ops.quote_name
     meta = model._meta  # type: ignore[attr-defined]
-    return quote(meta.db_table), quote(f.column), quote(meta.pk.column)
+    return quote(meta.db_table), quote(f.column or f.name), quote(meta.pk.column)
 
 
 def values_by_key() -> dict[str, dict[str, int]]:
@@ -63,7 +64,7 @@ def values_by_key() -> dict[str, dict[str, int]]:
             cursor.execute(f"SELECT {column} FROM {table} "  # noqa: S608 - quoted names
                            f"WHERE {column} IS NOT NULL AND {column} <> ''")
             for (value,) in cursor.fetchall():
-                found = key_id_of(value) or "clear"
+                found = key_id_of(str(value)) or "clear"
                 per_key[found] = per_key.get(found, 0) + 1
         counts[f.encryption_context()] = per_key
     return counts
@@ -80,7 +81,7 @@ def _rotate_column(model: type, f: EncryptedTextField, ring: Keyring, batch_size
                        [current])
         todo = int(cursor.fetchone()[0])
     done = 0
-    last: object = None
+    last: Any = None
     while True:
         after = "" if last is None else f" AND {pk} > %s"
         with transaction.atomic(), connection.cursor() as cursor:

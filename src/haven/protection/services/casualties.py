@@ -114,7 +114,8 @@ def casualty_record(*, actor: Actor, casualty: CasualtyInput) -> Casualty:
     if occurred_on is not None and occurred_on > local_today():
         errors.add("occurred_on", _("is in the future"))
     errors.raise_if_any()
-    assert incident is not None and site is not None and occurred_on  # noqa: S101
+    if incident is None or site is None or occurred_on is None:  # raise_if_any raised then
+        raise AssertionError("unreachable: checked above")
     now = clock.now()
     with transaction.atomic():
         created = Casualty.objects.create(

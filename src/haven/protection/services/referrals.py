@@ -102,7 +102,8 @@ def referral_create(*, actor: Actor, referral: ReferralInput) -> Referral:
     if referral.follow_up_on is not None and referral.follow_up_on < today:
         errors.add("follow_up_on", _("is in the past"))
     errors.raise_if_any()
-    assert person is not None and to_site is not None and from_site is not None  # noqa: S101
+    if person is None or to_site is None or from_site is None:  # raise_if_any raised then
+        raise AssertionError("unreachable: checked above")
     follow_up_on = referral.follow_up_on or today + dt.timedelta(
         days=FOLLOW_UP_AFTER[Urgency(referral.urgency)])
     now = clock.now()
@@ -137,7 +138,7 @@ def _locked(referral_id: uuid.UUID) -> Referral:
         id=referral_id)
 
 
-def _record(actor: Actor, referral: Referral, action: str, note: str,
+def _record(actor: Actor, referral: Referral, action: str, *, note: str,
             follow_up_on: dt.date | None, site: Site) -> None:
     now = clock.now()
     referral.updated_at = now
@@ -174,7 +175,8 @@ def referral_accept(*, actor: Actor, referral_id: uuid.UUID | str, note: str = "
         referral.answered_by, referral.answered_at = actor.user, clock.now()
         if follow_up_on is not None:
             referral.follow_up_on = follow_up_on
-        _record(actor, referral, ReferralStatus.ACCEPTED, text, follow_up_on, referral.to_site)
+        _record(actor, referral, ReferralStatus.ACCEPTED, note=text, follow_up_on=follow_up_on,
+                site=referral.to_site)
     return referral
 
 
@@ -192,7 +194,8 @@ def referral_decline(*, actor: Actor, referral_id: uuid.UUID | str, reason: str)
         referral.status_reason = text
         referral.answered_by, referral.answered_at = actor.user, clock.now()
         referral.follow_up_on = None
-        _record(actor, referral, ReferralStatus.DECLINED, text, None, referral.to_site)
+        _record(actor, referral, ReferralStatus.DECLINED, note=text, follow_up_on=None,
+                site=referral.to_site)
     return referral
 
 
@@ -209,7 +212,7 @@ def referral_complete(*, actor: Actor, referral_id: uuid.UUID | str, note: str =
         referral.status_reason = text
         referral.follow_up_on = None
         site = referral.to_site if actor.may_see_site(referral.to_site_id) else referral.from_site
-        _record(actor, referral, ReferralStatus.COMPLETED, text, None, site)
+        _record(actor, referral, ReferralStatus.COMPLETED, note=text, follow_up_on=None, site=site)
     return referral
 
 
@@ -228,5 +231,5 @@ def referral_follow_up(*, actor: Actor, referral_id: uuid.UUID | str, note: str,
         referral.follow_up_on = next_follow_up_on
         site = referral.from_site if actor.may_see_site(referral.from_site_id) \
             else referral.to_site
-        _record(actor, referral, "follow_up", text, next_follow_up_on, site)
+        _record(actor, referral, "follow_up", note=text, follow_up_on=next_follow_up_on, site=site)
     return referral

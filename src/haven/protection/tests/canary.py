@@ -99,7 +99,7 @@ def main() -> None:
         if source.exists():
             shutil.copyfile(source, snapshot / source.name)
     connection.close()
-    print("\n".join(sorted(written)))  # noqa: T201 - the test reads the columns written
+    print("\n".join(sorted(written)))
 
 
 if __name__ == "__main__":

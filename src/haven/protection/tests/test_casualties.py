@@ -44,7 +44,8 @@ def test_an_unidentified_death_is_recorded_with_a_description(api, depot, sites)
             "/casualties", {"incident": str(depot.id), **UNIDENTIFIED})
     assert response.status_code == 201, response.json()
     body = response.json()
-    assert body["identified"] is False and body["person"] is None
+    assert body["identified"] is False
+    assert body["person"] is None
     assert body["occurred_on"] == "2023-09-25"  # the incident's date by default
     assert body["injuries"] == "Burns over 80% of the body"
     tracing = api("tracing_officer").get(f"/casualties/{body['id']}").json()

@@ -30,7 +30,7 @@ def key_ids() -> set[str]:
     return {k for counts in values_by_key().values() for k in counts}
 
 
-class Interrupted(Exception):
+class RotationInterruptedError(Exception):
     pass
 
 
@@ -45,15 +45,16 @@ def test_an_interrupted_rotation_leaves_everything_readable_and_finishes_when_ru
     def stop_after_three(column: str, done: int, todo: int) -> None:
         seen.append(column)
         if len(seen) == 3:
-            raise Interrupted
+            raise RotationInterruptedError
 
-    with pytest.raises(Interrupted):
+    with pytest.raises(RotationInterruptedError):
         field_keys_rotate(batch_size=1, progress=stop_after_three)
     # Mid-way: the file holds the new key first and the old one after it; some values are
     # under each, and every one of them still reads.
     ring = keyring()
     new = ring.primary.id
-    assert new != old and [k.id for k in ring.retired] == [old]
+    assert new != old
+    assert [k.id for k in ring.retired] == [old]
     assert key_ids() == {old, new}
     assert read_back(canary) == columns
 
@@ -62,7 +63,8 @@ def test_an_interrupted_rotation_leaves_everything_readable_and_finishes_when_ru
     assert outcome.primary == new
     assert outcome.retired == [old]
     assert key_ids() == {new}
-    assert keyring().primary.id == new and not keyring().retired
+    assert keyring().primary.id == new
+    assert not keyring().retired
     assert read_back(canary) == columns
     lines = [line for line in (var_dir / "field_keys").read_text().splitlines()
              if line and not line.startswith("#")]

@@ -45,7 +45,8 @@ def test_register_and_read_back_with_medical_details_for_medical_roles(api, gran
     assert body["next_check_on"] == "2025-12-15"
     tracing = api("tracing_officer").get(f"/left-behind/{body['id']}").json()
     assert tracing["location"] == ENTRY["location"]
-    assert "needs" not in tracing and "vulnerabilities" not in tracing
+    assert "needs" not in tracing
+    assert "vulnerabilities" not in tracing
 
 
 def test_welfare_checks_move_the_next_check_and_overdue_ones_are_listed(api, grandson):
@@ -64,7 +65,8 @@ def test_welfare_checks_move_the_next_check_and_overdue_ones_are_listed(api, gra
         assert body["checks"][0]["condition"] == "needs_help"
         assert client.get("/left-behind", overdue="true").json()["total"] == 0
         tracing = api("tracing_officer").get(f"/left-behind/{entry}").json()
-        assert "condition" not in tracing["checks"][0] and "notes" not in tracing["checks"][0]
+        assert "condition" not in tracing["checks"][0]
+        assert "notes" not in tracing["checks"][0]
 
 
 def test_transfer_out_registers_the_person_as_an_arrival_at_the_receiving_site(api, grandson):
@@ -74,7 +76,8 @@ def test_transfer_out_registers_the_person_as_an_arrival_at_the_receiving_site(a
                                                {"to_site": "goris"})
     assert moved.status_code == 200, moved.json()
     body = moved.json()
-    assert body["status"] == "transferred" and body["transferred_to"] == "goris"
+    assert body["status"] == "transferred"
+    assert body["transferred_to"] == "goris"
     person = Person.objects.get(code=body["person"]["code"])
     assert (person.given_name, person.family_name, person.birth_year) == (
         "Siranush", "Avetisyan", 1939)
@@ -87,8 +90,11 @@ def test_transfer_out_registers_the_person_as_an_arrival_at_the_receiving_site(a
 
 def test_a_registered_person_transferred_gets_one_more_arrival(api, grandson, users,
                                                                make_household):
-    from haven.protection.services import LeftBehindInput, left_behind_transfer  # noqa: PLC0415
-    from haven.protection.services import left_behind_register  # noqa: PLC0415
+    from haven.protection.services import (  # noqa: PLC0415
+        LeftBehindInput,
+        left_behind_register,
+        left_behind_transfer,
+    )
     from haven.testing.factories import actor_for  # noqa: PLC0415
 
     registered = make_household(site="vayk", members=[member(given_name="Hasmik")])

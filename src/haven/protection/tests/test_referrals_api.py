@@ -140,7 +140,26 @@ def test_every_read_and_write_is_audited_by_id_only(api, patient, hospital):
     api("protection_officer").get(f"/referrals/{referral_id}")
     actions = list(AuditEvent.objects.filter(action__startswith="referral.")
                    .values_list("action", flat=True))
-    assert "referral.create" in actions and "referral.view" in actions
+    assert "referral.create" in actions
+    assert "referral.view" in actions
     created = AuditEvent.objects.get(action="referral.create")
     assert set(created.targets.values_list("target_id", flat=True)) == {
         referral_id, str(patient.members.get(given_name="Tigran").id)}
+
+
+def test_the_overdue_command_lists_what_is_due_per_site_and_officer(api, patient, hospital):
+    from click.testing import CliRunner  # noqa: PLC0415
+
+    from haven.cli import protection as _protection  # noqa: F401, PLC0415
+    from haven.cli.main import cli  # noqa: PLC0415
+
+    referral_id = refer(api, patient).json()["id"]
+    Referral.objects.filter(id=referral_id).update(follow_up_on=dt.date(2023, 9, 27))
+    result = CliRunner().invoke(cli, ["protection", "overdue", "--user", "protection-goris"])
+    assert result.exit_code == 0, result.output
+    assert "Referral follow-ups overdue" in result.output
+    assert ": 1" in result.output
+    assert f"due 2023-09-27  {patient_code(patient)}  burns_unit" in result.output
+    assert "protection-goris (1)" in result.output
+    other = CliRunner().invoke(cli, ["protection", "overdue", "--user", "registrar-vayk"])
+    assert other.exit_code == 1
