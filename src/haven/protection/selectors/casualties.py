@@ -38,7 +38,7 @@ class CasualtyView:
 @dataclass(frozen=True)
 class IncidentSummary:
     incident: Incident
-    counts: dict[str, int]  # kind -> casualties in the register, at every site
+    counts: dict[str, int]  # kind -> casualties in the register at the actor's sites
 
 
 def casualties_visible(actor: Actor) -> QuerySet[Casualty]:
@@ -46,11 +46,13 @@ def casualties_visible(actor: Actor) -> QuerySet[Casualty]:
 
 
 def incident_list(*, actor: Actor) -> list[IncidentSummary]:
-    """Return the incidents, newest first, with their casualties counted (all sites)."""
+    """Return the incidents, newest first, with the casualties at the actor's sites counted
+    (a count at a site the actor may not see could single someone out there)."""
     actor.require("read_casualties")
     incidents = list(Incident.objects.order_by("-occurred_on", "name"))
     counts: dict[uuid.UUID, dict[str, int]] = {}
-    for row in Casualty.objects.values("incident_id", "kind").annotate(n=Count("id")):
+    for row in (casualties_visible(actor).values("incident_id", "kind")
+                .annotate(n=Count("id")).order_by()):
         counts.setdefault(row["incident_id"], {})[row["kind"]] = row["n"]
     return [IncidentSummary(i, {k: counts.get(i.id, {}).get(k, 0) for k in CasualtyKind.values})
             for i in incidents]

@@ -17,7 +17,7 @@ from haven.core.errors import NotFound, ValidationFailed
 from haven.protection.models import LeftBehind, WelfareCheck
 from haven.protection.selectors.common import PER_PAGE, paginate, parse_id
 from haven.protection.vocabulary import LeftBehindStatus
-from haven.registry.selectors import Page, site_by_slug
+from haven.registry.selectors import Page, person_outlines, site_by_slug
 
 if TYPE_CHECKING:
     from haven.accounts.access import Actor
@@ -49,8 +49,13 @@ def left_behind_get(*, actor: Actor, entry_id: uuid.UUID | str) -> LeftBehind:
         checks = list(WelfareCheck.objects.filter(left_behind=entry)
                       .select_related("recorded_by"))
         entry.welfare_checks = checks  # type: ignore[attr-defined]
+        # The persons it shows in outline (the relatives, the person they became) are read too.
+        shown = person_outlines(actor=actor, person_ids=[
+            *entry.relatives.values_list("person_id", flat=True),
+            *([entry.person_id] if entry.person_id else [])])
         audit_record(actor=actor, action=AuditAction.LEFT_BEHIND_VIEW,
-                     target_type="left_behind", target_ids=[entry.id], site=entry.site.slug)
+                     target_type="left_behind", target_ids=[entry.id, *shown],
+                     site=entry.site.slug)
     return entry
 
 
@@ -80,7 +85,8 @@ def left_behind_list(*, actor: Actor, filters: LeftBehindFilters, today: dt.date
         entries = entries.order_by("next_check_on", "family_name", "id")
     else:
         entries = entries.order_by("family_name", "given_name", "id")
-    entries = entries.prefetch_related(Prefetch("checks", queryset=WelfareCheck.objects.all()))
+    entries = entries.prefetch_related(Prefetch("checks", queryset=WelfareCheck.objects.all()),
+                                       "relatives")
     with transaction.atomic():
         found = paginate(entries, page, per_page)
         audit_record(actor=actor, action=AuditAction.LEFT_BEHIND_LIST,
