@@ -19,6 +19,12 @@ from haven.core import clock
 from haven.documentation import services as doc_services
 from haven.intake.models import ImportJob
 from haven.linkage.models import MatchCandidate
+from haven.protection.tests.matrix import (
+    PROTECTION_RESETS,
+    REFUSED_FIELD,
+    protection_bodies,
+    protection_records,
+)
 from haven.registry.models import Person, Site
 from haven.testing.factories import ApiClient, actor_for, member
 
@@ -124,6 +130,8 @@ def records(users, make_household) -> dict[str, dict[str, str]]:
         out[site]["job"] = str(ImportJob.objects.create(
             file_name="households.csv", file_digest="0" * 64, site=Site.objects.get(slug=site),
             created_by=users["coordinator"], created_at=clock.now(), status="done").pk)
+    for site in ("goris", "vayk"):  # a referral, casualty and person left behind at each site
+        out[site].update(protection_records(users["coordinator"], site, out[site]["person"]))
     return out
 
 
@@ -173,6 +181,7 @@ def _body(request: str, target: dict[str, str], records: dict[str, Any]) -> Any:
             "site": target["site"], "item": "Hygiene kit", "unit": "kits", "quantity": 1,
             "given_name": "Narine", "family_name": "Sargsyan",
             "repeat_reason": "the roles matrix test hands out once per role"},
+        **protection_bodies(target),
     }
     return bodies.get(request)
 
@@ -181,6 +190,8 @@ def attempt(request: str, role: str, target: dict[str, str], users, records) -> 
     """Make the request as the role, aimed at the target site's records; return status, body."""
     method, template = request.split(" ", 1)
     path = template.format(**target)
+    if request in PROTECTION_RESETS:  # a step that can be taken once: undone for each role
+        PROTECTION_RESETS[request](target)
     if path.startswith("/api/v1"):
         client = ApiClient(users[role])
         call = {"GET": client.get, "POST": client.post, "PUT": client.put,
@@ -237,6 +248,9 @@ def test_each_role_gets_what_the_matrix_says(request_line, users, records):
         elif is_list:
             assert status == 200
             assert not _listed(body, other), f"{role} {request_line} shows vayk's record"
+        elif request_line in REFUSED_FIELD:  # a record of the other site named in the body
+            assert status == 422, f"{role} {request_line} (vayk): {status}"
+            assert REFUSED_FIELD[request_line] in body["errors"]
         elif is_write and request_line.startswith(("POST", "PUT")) and "site" in str(body):
             assert status == 422, f"{role} {request_line} (vayk): {status}"
             assert "site" in body["errors"]

@@ -47,6 +47,13 @@ class Policy:
     # Documentation for return (haven.documentation): record homes of origin (under the
     # household's own visibility), heritage sites and their condition; export evidence.
     document_return: bool = False
+    # Care and protection (haven.protection), within the user's sites (`all_sites`: every
+    # site). Free-text medical and protection details need `medical_fields` besides.
+    refer: bool = False  # refer people to services and sites; answer referrals received
+    record_casualties: bool = False  # incidents; record and identify the dead, injured, missing
+    read_casualties: bool = False  # read that register (tracing looks for the missing in it)
+    care_left_behind: bool = False  # people left behind: register, welfare checks, transfer
+    read_left_behind: bool = False  # read that register
 
 
 POLICIES: dict[str, Policy] = {
@@ -57,14 +64,21 @@ POLICIES: dict[str, Policy] = {
     # only grant what they can do themselves (`role_may_grant`).
     Role.COORDINATOR: Policy(all_sites=True, read_records=True, register=True,
                              read_aggregates=True, review_matches=True, manage_users=True,
-                             manage_devices=True, manage_aid=True, document_return=True),
+                             manage_devices=True, manage_aid=True, document_return=True,
+                             refer=True, record_casualties=True, read_casualties=True,
+                             care_left_behind=True, read_left_behind=True),
     Role.REGISTRAR: Policy(read_records=True, register=True, read_aggregates=True,
                            review_matches=True, document_return=True),
     # Tracing searches across the whole registry for the missing.
-    Role.TRACING_OFFICER: Policy(all_sites=True, read_records=True, read_aggregates=True),
+    # Tracing officers read the casualty and left-behind registers (without medical
+    # details): the dead, the missing and those left behind are whom families ask about.
+    Role.TRACING_OFFICER: Policy(all_sites=True, read_records=True, read_aggregates=True,
+                                 read_casualties=True, read_left_behind=True),
     Role.PROTECTION_OFFICER: Policy(read_records=True, register=True, medical_fields=True,
                                     read_aggregates=True, review_matches=True,
-                                    document_return=True),
+                                    document_return=True,
+                                    refer=True, record_casualties=True, read_casualties=True,
+                                    care_left_behind=True, read_left_behind=True),
     Role.AUDITOR: Policy(all_sites=True, read_audit=True),
     Role.VIEWER: Policy(all_sites=True, read_aggregates=True),
     # A phone sends registrations for its one site through the OpenRosa endpoints only;

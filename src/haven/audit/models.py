@@ -59,6 +59,20 @@ class AuditAction(models.TextChoices):
     DEVICE_CREATE = "device.create", _("Issued device credentials")
     DEVICE_REVOKE = "device.revoke", _("Revoked device credentials")
     AUDIT_EXPORT = "audit.export", _("Exported the audit log")
+    FIELD_KEYS_ROTATE = "keys.rotate", _("Re-encrypted stored details under a new key")
+    REFERRAL_CREATE = "referral.create", _("Referred a person")
+    REFERRAL_UPDATE = "referral.update", _("Answered or followed up a referral")
+    REFERRAL_VIEW = "referral.view", _("Viewed a referral")
+    REFERRAL_LIST = "referral.list", _("Listed referrals")
+    INCIDENT_CREATE = "incident.create", _("Recorded an incident")
+    CASUALTY_CREATE = "casualty.create", _("Recorded a casualty")
+    CASUALTY_UPDATE = "casualty.update", _("Changed or identified a casualty")
+    CASUALTY_VIEW = "casualty.view", _("Viewed a casualty")
+    CASUALTY_LIST = "casualty.list", _("Listed casualties")
+    LEFT_BEHIND_CREATE = "left_behind.create", _("Registered a person left behind")
+    LEFT_BEHIND_UPDATE = "left_behind.update", _("Checked on or transferred a person left behind")
+    LEFT_BEHIND_VIEW = "left_behind.view", _("Viewed a person left behind")
+    LEFT_BEHIND_LIST = "left_behind.list", _("Listed people left behind")
 
 
 class Outcome(models.TextChoices):

@@ -48,6 +48,14 @@ def demo(scenario: str | None, scale: float) -> None:
                f"(0 means they were already there).")
     if summary.households_created and not scenario:
         _link_demo()
+    from haven.protection.demo import protection_demo_load
+
+    protection = protection_demo_load()
+    if protection.created:
+        click.echo(f"Care and protection: {protection.casualties} casualties of 2023 in the "
+                   f"register, {protection.referrals} referrals, {protection.left_behind} "
+                   f"people left behind; hospital logins protection-burns, "
+                   f"protection-goris-medical.")
     click.echo(f"Demo logins (password for all: {DEMO_PASSWORD}):")
     for username, role, sites in USERS:
         click.echo(f"  {username:<22} {role:<20} {', '.join(sites) or 'all sites'}")

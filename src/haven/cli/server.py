@@ -23,13 +23,22 @@ from haven.cli.main import cli, django_command
 def serve(host: str, port: int, workers: int) -> None:
     """Serve Haven with gunicorn (a production server), static files included.
 
-    Refuses to start while migrations are pending: run `haven migrate` first.
+    Refuses to start while migrations are pending (run `haven migrate` first), and with
+    HAVEN_HTTPS=1 without a strong HAVEN_FIELD_KEY (see `haven keys --help`).
     """
+    from django.conf import settings
     from django.core.management import call_command
     from django.db import connection
     from django.db.migrations.executor import MigrationExecutor
     from gunicorn.app.base import BaseApplication
 
+    from haven.core.encryption.checks import field_key_problems
+
+    # Medical and protection details are encrypted with the field key: in production
+    # (HTTPS on) a missing or weak key stops the server here, not after the first write.
+    problems = field_key_problems(production=settings.HTTPS)
+    if problems:
+        raise click.ClickException("; ".join(f"{p.id}: {p.msg}" for p in problems))
     executor = MigrationExecutor(connection)
     if executor.migration_plan(executor.loader.graph.leaf_nodes()):
         raise click.ClickException("the database is not up to date: run `haven migrate` first")

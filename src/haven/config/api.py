@@ -17,6 +17,7 @@ from haven.audit.api import router as audit_router
 from haven.core.errors import HavenError, ValidationFailed
 from haven.documentation.api import router as documentation_router
 from haven.linkage.api import router as linkage_router
+from haven.protection.api import router as protection_router
 from haven.registry.api import router as registry_router
 from haven.reports.api import router as reports_router
 
@@ -61,6 +62,7 @@ api.add_router("/", reports_router)
 api.add_router("/", linkage_router)
 api.add_router("/", aid_router)
 api.add_router("/", documentation_router)
+api.add_router("/", protection_router)
 
 
 def _error(request: HttpRequest, status: int, code: str, message: str,

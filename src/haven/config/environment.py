@@ -45,6 +45,8 @@ VARIABLES = [
              "Open-data exports show counts from 1 to this minus 1 as '<N' (at least 3)."),
     Variable("HAVEN_TOKEN_DAYS", "90",
              "Days an API token lives from its issue; also the longest a token may ask for."),
+    Variable("HAVEN_FIELD_KEY", "(generated into var/field_keys)",
+             "Key(s) encrypting medical and protection details at rest; set it in production."),
 ]
 DECLARED = {v.name for v in VARIABLES}
 

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "haven.aid",
     "haven.documentation",
     "haven.reports",
+    "haven.protection",
 ]
 
 MIDDLEWARE = [

@@ -32,6 +32,7 @@ urlpatterns = [
     path("aid/", include("haven.aid.urls")),
     path("documentation/", include("haven.documentation.urls")),
     path("", include("haven.linkage.urls")),  # matches/, persons/<ref>/unmerge/, hint
+    path("", include("haven.protection.urls")),  # referrals/, incidents/, casualties/, left-behind/
     path("api/v1/", api.urls),
     path("openrosa/", include("haven.intake.openrosa.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -9,6 +9,7 @@ class CoreConfig(AppConfig):
         from django.db.backends.signals import connection_created  # noqa: PLC0415
 
         from haven.core import checks  # noqa: F401, PLC0415  (registers the checks; apps are ready)
+        from haven.core.encryption import checks as encryption_checks  # noqa: F401, PLC0415
         from haven.core.text_search import register_sqlite_functions  # noqa: PLC0415
 
         connection_created.connect(register_sqlite_functions,

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from django.core.paginator import Paginator
 from django.db import transaction
@@ -99,6 +100,69 @@ def persons_visible(actor: Actor) -> QuerySet[Person]:
             Exists(Arrival.objects.filter(person=OuterRef("pk"), site_id__in=scope))
         )
     return persons
+
+
+# ----- outlines: the one exception to persons_visible, and how small it is
+# Another app may hand a person to a site that does not hold their record: a referral to
+# a hospital. That site then sees the person's *outline* (PersonOutline: code, names, sex,
+# birth date), never the full record (household, arrivals, documents, history, medical
+# fields): persons_visible, person_get and the lists stay exactly as they are. An app
+# declares which persons it hands to which sites with outline_grant_register; nothing
+# else widens what a site sees.
+OutlineGrant = Callable[[frozenset[int]], QuerySet[Any]]
+_OUTLINE_GRANTS: dict[str, OutlineGrant] = {}
+
+
+def outline_grant_register(name: str, grant: OutlineGrant) -> None:
+    """Let an app grant sites the outline of persons it hands them.
+
+    `grant(site_ids)` returns a queryset of the ids (`values("person_id")`) of the persons
+    handed to any of those sites *now*: a grant that ends (a referral declined or closed)
+    must drop out of it. Registered in the app's ready(); `name` makes it idempotent.
+    """
+    _OUTLINE_GRANTS[name] = grant
+
+
+@dataclass(frozen=True)
+class PersonOutline:
+    """What a site may see of a person it was handed: enough to receive them, no more."""
+
+    id: uuid.UUID
+    code: str
+    given_name: str
+    family_name: str
+    sex: str
+    birth_date: str  # at its precision: 1948, 1948-03, 1948-03-15
+    full_record: bool  # whether the actor may also open the person's record (person_get)
+
+
+def persons_outlined(actor: Actor) -> QuerySet[Person]:
+    """Return the persons the actor may see at least in outline: persons_visible, and the
+    persons registered grants hand to the actor's sites. Audits nothing by itself."""
+    scope = actor.record_site_ids
+    if scope is None:
+        return persons_visible(actor)
+    condition = Q(Exists(Arrival.objects.filter(person=OuterRef("pk"), site_id__in=scope)))
+    for grant in _OUTLINE_GRANTS.values():
+        condition |= Q(id__in=grant(scope))
+    return Person.objects.filter(condition)
+
+
+def person_outlines(*, actor: Actor, person_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID,
+                                                                            PersonOutline]:
+    """Return the outlines of those of `person_ids` the actor may see, by id.
+
+    For an app's own pages (a referral shows whom it is about); absent ids are persons
+    the actor may not see. The caller audits the read with its own record's event.
+    """
+    ids = list(person_ids)
+    if not ids or not actor.policy.read_records:
+        return {}
+    full = set(persons_visible(actor).filter(id__in=ids).values_list("id", flat=True))
+    return {p.id: PersonOutline(id=p.id, code=p.code, given_name=p.given_name,
+                                family_name=p.family_name, sex=p.sex,
+                                birth_date=p.birth_date, full_record=p.id in full)
+            for p in persons_outlined(actor).filter(id__in=ids)}
 
 
 def _changes_visible(actor: Actor) -> QuerySet[RecordChange]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import zoneinfo
-from collections import defaultdict
+from collections import Counter, defaultdict
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from haven.aid.selectors import aid_figures
 from haven.core import clock
 from haven.core.errors import PermissionDenied, ValidationFailed
+from haven.protection.selectors import casualty_figures
 from haven.registry.models import Site
 from haven.reports import queries, summary_queries
 from haven.reports.sitrep import (
@@ -87,7 +88,6 @@ def sitrep_build(*, actor: Actor, date: dt.date, sites: Sequence[str] | None = N
         households = figures.households
         vulnerable = figures.vulnerable
         present_at: dict[int, int] = dict(figures.present_at)
-        injured_at: dict[int, int] = dict(figures.injured_at)
     else:
         # Some sites: a person's first arrival *there* is not on the row; group arrivals.
         with queries.temporary_tables(window) as cursor:
@@ -98,17 +98,15 @@ def sitrep_build(*, actor: Actor, date: dt.date, sites: Sequence[str] | None = N
             households = queries.households_total(cursor)
             vulnerable = queries.vulnerabilities(cursor)
             present_at = queries.occupancy(cursor)
-            injured_at = queries.injured_by_site(cursor)
     slug_of = {s.id: s.slug for s in chosen}
     registrations = [r for r in registrations if r[0] in slug_of]
 
     first_day = min([r[0] for r in persons] + [r[1] for r in registrations], default=date)
     days = [first_day + dt.timedelta(days=i) for i in range((date - first_day).days + 1)]
     new_by_day: dict[dt.date, Demography] = defaultdict(Demography)
-    deaths = present = 0
+    present = 0
     for day, sex, band, status, n in persons:
         new_by_day[day].add(sex, band, n)
-        deaths += n if status == "deceased" else 0
         present += n if status == "present" else 0
     registered_by_day: dict[dt.date, int] = defaultdict(int)
     for _site, day, n in registrations:
@@ -130,17 +128,19 @@ def sitrep_build(*, actor: Actor, date: dt.date, sites: Sequence[str] | None = N
 
     site_days, site_totals = _site_series(chosen, days, site_persons, registrations,
                                           site_households)
+    # Deaths and injuries come from the casualty register (haven.protection), counted at
+    # the site that holds each record, up to the report's date.
+    casualties = casualty_figures(date=date, site_ids=window.site_ids)
     for site in chosen:
         if site.slug in site_totals:
-            site_totals[site.slug].deaths = sum(
-                n for s_id, _d, _x, _b, status, n in site_persons
-                if s_id == site.id and status == "deceased")
-            site_totals[site.slug].injured = injured_at.get(site.id, 0)
+            counted = casualties.by_site.get(site.id, Counter())
+            site_totals[site.slug].deaths = counted.get("dead", 0)
+            site_totals[site.slug].injured = counted.get("injured", 0)
     return Sitrep(
         date=date, generated_at=clock.now(), time_zone=zone.key,
         sites=[_site_ref(s) for s in chosen], all_sites=everything, days=series,
         site_days=site_days, site_totals=site_totals, demography=cumulative,
-        households=households, deaths=deaths, injured=vulnerable.get("injured_or_burns", 0),
+        households=households, deaths=casualties.dead, injured=casualties.injured,
         present=present,
         vulnerabilities={code: vulnerable.get(code, 0) for code in VULNERABILITIES},
         occupancy=[Occupancy(site=s.slug, present=present_at.get(s.id, 0), capacity=s.capacity)

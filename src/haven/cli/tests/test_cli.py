@@ -14,6 +14,7 @@ from haven.cli import demo as _demo  # noqa: F401  (registers the command)
 from haven.cli import server as _server  # noqa: F401
 from haven.cli import users as _users  # noqa: F401
 from haven.cli.main import cli
+from haven.core.encryption import key_generate
 from haven.registry.models import Arrival, Household, Person, Site
 
 pytestmark = pytest.mark.django_db
@@ -93,6 +94,7 @@ def test_demo_twice_changes_nothing():
     assert first.exit_code == 0, first.output
     assert "Demo loaded: 3 sites, 9 users, 42 households created" in first.output
     assert "4 merged as the same person" in first.output  # the second registrations
+    assert "430 casualties of 2023" in first.output  # haven.protection's demo
     counts = [Site.objects.count(), User.objects.count(), Household.objects.count(),
               Person.objects.count(), Arrival.objects.count()]
     second = run("demo")
@@ -100,7 +102,9 @@ def test_demo_twice_changes_nothing():
     assert "Demo loaded: 0 sites, 0 users, 0 households created" in second.output
     assert [Site.objects.count(), User.objects.count(), Household.objects.count(),
             Person.objects.count(), Arrival.objects.count()] == counts
-    assert counts[:3] == [3, 9, 42]
+    # haven.protection's demo adds two hospitals, their protection officers, and two
+    # households: people left behind, moved to Goris in January 2026.
+    assert counts[:3] == [3 + 2, 9 + 2, 42 + 2]
 
 
 def check_deploy(tmp_path, **overrides: str | None) -> subprocess.CompletedProcess[str]:
@@ -111,7 +115,8 @@ def check_deploy(tmp_path, **overrides: str | None) -> subprocess.CompletedProce
            if (not k.startswith("HAVEN_") or k == "HAVEN_DATABASE_URL")
            and k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
     env.update(HAVEN_VAR_DIR=str(tmp_path), HAVEN_SECRET_KEY=secrets.token_urlsafe(50),
-               HAVEN_ALLOWED_HOSTS="haven.example.org", HAVEN_HTTPS="1")
+               HAVEN_ALLOWED_HOSTS="haven.example.org", HAVEN_HTTPS="1",
+               HAVEN_FIELD_KEY=key_generate())
     for key, value in overrides.items():
         if value is None:
             env.pop(key, None)
@@ -136,6 +141,9 @@ def test_check_deploy_passes_with_the_production_environment(tmp_path):
         ({"HAVEN_SECRET_KEY": "short"}, "security.W009"),
         ({"HAVEN_HTTPS": None}, "security.W004"),
         ({"HAVEN_DEBUG": "1"}, "security.W018"),
+        ({"HAVEN_FIELD_KEY": None}, "haven.E002"),
+        ({"HAVEN_FIELD_KEY": "SGF2ZW4gZG9jcyBleGFtcGxlOiBuZXZlciB1c2UgaXQ="}, "haven.E003"),
+        ({"HAVEN_FIELD_KEY": "hunter2"}, "haven.E004"),
     ],
 )
 def test_check_deploy_fails_on_an_unsafe_environment(tmp_path, overrides, problem):

@@ -7,6 +7,8 @@ from typing import Any
 
 import pytest
 
+from haven.core import clock
+from haven.protection.services import CasualtyInput, IncidentInput, casualty_record, incident_create
 from haven.registry.models import Person, PersonVulnerability
 from haven.registry.services import arrival_record
 from haven.testing.factories import actor_for, member
@@ -26,6 +28,8 @@ def registry(sites, users, make_household) -> dict[str, Any]:
         Nare (F, 2021: 0-4).
     24 Sep 22:30 UTC = 25 Sep 02:30 local, Kornidzor, household B: Aram (M, 1990: 18-59,
         injured, deceased), and a person of unknown sex and age (two disabilities).
+    The casualty register (haven.protection), 25 Sep at Kornidzor: Aram dead, and an
+        unidentified man injured: the report's one death and one injured.
     25 Sep 12:00 Goris, household C: Anahit registered again (1948), merged into A's Anahit.
     25 Sep 15:00 Goris: A's three members arrive onward.
 
@@ -55,4 +59,12 @@ def registry(sites, users, make_household) -> dict[str, Any]:
         arrival_record(actor=actor_for(users["coordinator"]), person=person.code, site="goris",
                        arrived_at=local(25, 15))
     assert PersonVulnerability.objects.count() == 3
+    coordinator = actor_for(users["coordinator"])
+    with clock.frozen_at(local(26, 9)):
+        depot = incident_create(actor=coordinator, incident=IncidentInput(
+            kind="explosion", name="Fuel depot", occurred_on=dt.date(2023, 9, 25),
+            place="Berkadzor"))
+        for kind, person in (("dead", b.members.get(given_name="Aram").code), ("injured", "")):
+            casualty_record(actor=coordinator, casualty=CasualtyInput(
+                incident=str(depot.id), kind=kind, site="kornidzor", person=person))
     return {"a": a, "b": b, "c": c, "anahit": anahit, "again": again}
