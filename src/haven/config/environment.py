@@ -33,6 +33,8 @@ VARIABLES = [
     Variable("HAVEN_TIME_ZONE", "Asia/Yerevan", "Time zone for dates shown to people."),
     Variable("HAVEN_VAR_DIR", "./var", "Folder for the SQLite database, secret key, static files."),
     Variable("HAVEN_LOG_LEVEL", "WARNING", "Python logging level."),
+    Variable("HAVEN_DB_BUSY_SECONDS", "30",
+             "Seconds a request waits for another writer's lock before it is answered 503."),
     Variable("HAVEN_LINK_AUTO_THRESHOLD", "0.95",
              "Match probability at or above which linkage joins two records automatically."),
     Variable("HAVEN_LINK_REVIEW_THRESHOLD", "0.60",
