@@ -193,13 +193,15 @@ def backup_create(*, to: Path | None = None, progress: Progress = _quiet) -> Bac
 
 
 def _is_empty() -> bool:
-    """Whether this installation holds no records yet (a fresh `haven migrate` at most)."""
+    """Whether this installation holds nothing yet: no user, no household (a fresh migrate)."""
     tables = set(connection.introspection.table_names())
-    if "registry_household" not in tables:
-        return True
     with connection.cursor() as cursor:
-        cursor.execute("SELECT count(*) FROM registry_household")
-        return cursor.fetchone()[0] == 0
+        for table in ("accounts_user", "registry_household"):
+            if table in tables:
+                cursor.execute(f"SELECT count(*) FROM {table}")  # noqa: S608 - a fixed name
+                if cursor.fetchone()[0]:
+                    return False
+    return True
 
 
 def _safe_members(tar: tarfile.TarFile) -> list[tarfile.TarInfo]:
@@ -282,7 +284,8 @@ def backup_restore(*, path: Path, identity_file: Path | None = None,
     identity = _identity_from(identity_file)
     engine = connection.vendor
     if not _is_empty():
-        raise Conflict("this installation already holds records; restore into an empty one "
+        raise Conflict("this installation already holds records or users; restore into an "
+                       "empty one "
                        "(a new HAVEN_VAR_DIR or an empty database)")
     work = _private_dir(_var())
     try:
