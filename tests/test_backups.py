@@ -176,7 +176,8 @@ def test_a_backup_taken_mid_import_restores_a_whole_prefix_and_the_import_finish
                         "--user", "coordinator")
     assert "0 refused" in again.stdout
     assert int(empty.query("SELECT count(*) FROM registry_person")[0][0]) == rows
-    assert int(empty.query("SELECT count(*) FROM registry_household")[0][0]) == HOUSEHOLDS_IMPORTED
+    assert int(empty.query(
+        "SELECT count(*) FROM registry_household")[0][0]) == HOUSEHOLDS_IMPORTED
     assert empty.haven("check", "--integrity").returncode == 0
 
 
