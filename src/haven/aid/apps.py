@@ -6,3 +6,6 @@ class AidConfig(AppConfig):
     name = "haven.aid"
     label = "aid"
     verbose_name = _("Aid")
+
+    def ready(self) -> None:
+        from haven.aid import integrity  # noqa: F401, PLC0415 - registers its checks

@@ -67,6 +67,7 @@ def main() -> None:
     # run the group the commands were registered on.
     from haven.cli import (  # noqa: F401
         aid,
+        backup,
         demo,
         devices,
         evidence,

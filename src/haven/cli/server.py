@@ -92,12 +92,27 @@ def migrate() -> None:
 @cli.command()
 @click.option("--deploy", is_flag=True,
               help="Also run the production checks (HTTPS, cookies, secret key, debug).")
+@click.option("--integrity", is_flag=True,
+              help="Check the stored data instead: the database's own integrity check and "
+                   "foreign keys, then Haven's invariants (every person in a household with "
+                   "an arrival, merges one level deep, files matching their digests, ...).")
 @django_command
-def check(deploy: bool) -> None:
-    """Check the configuration; exit non-zero on any error or warning."""
+def check(deploy: bool, integrity: bool) -> None:
+    """Check the configuration (or, with --integrity, the data); exit 1 on any problem."""
     from django.core.management import call_command
     from django.core.management.base import SystemCheckError
 
+    if integrity:
+        from haven.core.integrity import integrity_run
+
+        findings = integrity_run(progress=lambda name: click.echo(f"checking {name} ...",
+                                                                  err=True))
+        for finding in findings:
+            click.echo(str(finding))
+        if findings:
+            raise SystemExit(1)
+        click.echo("The data is sound: every integrity check passed.")
+        return
     try:
         call_command("check", deploy=deploy, fail_level="WARNING")
     except SystemCheckError as exc:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import RequestDataTooBig
+from django.db import OperationalError
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
@@ -14,6 +15,7 @@ from haven.accounts.access import Actor, client_address
 from haven.accounts.services import token_authenticate
 from haven.aid.api import router as aid_router
 from haven.audit.api import router as audit_router
+from haven.core.busy import RETRY_AFTER_SECONDS, is_busy
 from haven.core.errors import HavenError, ValidationFailed
 from haven.documentation.api import router as documentation_router
 from haven.linkage.api import router as linkage_router
@@ -113,6 +115,17 @@ def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpRespo
 @api.exception_handler(HttpError)
 def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     return _error(request, exc.status_code, "bad_request", str(exc))
+
+
+@api.exception_handler(OperationalError)
+def database_busy(request: HttpRequest, exc: OperationalError) -> HttpResponse:
+    """Another writer held the lock past the busy timeout: 503, retry (haven.core.busy)."""
+    if not is_busy(exc):
+        raise exc
+    response = _error(request, 503, "busy", "The database is busy; nothing was stored. "
+                      "Send the request again in a few seconds.")
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
 
 
 @api.exception_handler(RequestDataTooBig)

@@ -54,6 +54,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "haven.core.middleware.ProtectiveHeadersMiddleware",
+    "haven.core.busy.BusyDatabaseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -86,8 +87,17 @@ TEMPLATES = [
 ]
 
 
+def _busy_seconds() -> int:
+    # How long a request waits for another writer's lock before it is answered 503.
+    try:
+        return max(1, int(env_float("HAVEN_DB_BUSY_SECONDS", 30)))
+    except ValueError:
+        return 30
+
+
 def _database() -> dict[str, object]:
     url = env_str("HAVEN_DATABASE_URL") or f"sqlite:///{VAR_DIR / 'haven.sqlite3'}"
+    busy = _busy_seconds()
     config: dict[str, object] = dict(dj_database_url.parse(url))
     if config["ENGINE"] == "django.db.backends.sqlite3":
         # WAL lets readers work while one clerk writes; IMMEDIATE takes the write lock at
@@ -101,16 +111,18 @@ def _database() -> dict[str, object]:
         # a tenth of its time in them. It changes neither durability nor what readers see.
         config["OPTIONS"] = {
             "transaction_mode": "IMMEDIATE",
-            "timeout": 30,
+            "timeout": busy,
             "init_command": (
                 "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
-                "PRAGMA busy_timeout=30000; PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY; "
-                "PRAGMA wal_autocheckpoint=16384;"
+                f"PRAGMA busy_timeout={busy * 1000}; PRAGMA cache_size=-65536; "
+                "PRAGMA temp_store=MEMORY; PRAGMA wal_autocheckpoint=16384;"
             ),
         }
     else:
         config["CONN_MAX_AGE"] = 60
         config["CONN_HEALTH_CHECKS"] = True
+        # A row or table lock waited for past this is answered 503 (haven.core.busy).
+        config["OPTIONS"] = {"options": f"-c lock_timeout={busy * 1000}"}
     return config
 
 
@@ -149,6 +161,7 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "haven.accounts.views.locked_out"
 AXES_VERBOSE = False
 
+SESSION_ENGINE = "haven.core.sessions"  # database sessions that survive a busy database
 SESSION_COOKIE_AGE = int(env_str("HAVEN_SESSION_IDLE_MINUTES") or "30") * 60
 SESSION_SAVE_EVERY_REQUEST = True  # the age above becomes an idle timeout
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True

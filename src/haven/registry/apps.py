@@ -6,3 +6,6 @@ class RegistryConfig(AppConfig):
     name = "haven.registry"
     label = "registry"
     verbose_name = _("Registry")
+
+    def ready(self) -> None:
+        from haven.registry import integrity  # noqa: F401, PLC0415 - registers its checks

@@ -23,9 +23,11 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
+from typing import Any
 from xml.etree.ElementTree import Element, SubElement, tostring
 
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
+from django.db import OperationalError
 from django.http import HttpRequest, HttpResponse
 from django.http.multipartparser import MultiPartParserError
 from django.urls import reverse
@@ -34,6 +36,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.csrf import csrf_exempt
 
 from haven.accounts.access import Actor
+from haven.core.busy import RETRY_AFTER_SECONDS, is_busy
 from haven.core.errors import HavenError, ValidationFailed
 from haven.intake.openrosa.auth import Refusal, device_actor, device_site
 from haven.intake.openrosa.form import household_xform
@@ -120,9 +123,27 @@ def device_endpoint(*methods: str) -> Callable[[DeviceView], DeviceView]:
                 return _refused(found)
             return view(request, actor, found, token=token, **kwargs)
 
-        return wrapper
+        return _busy_answered(wrapper)
 
     return decorate
+
+
+def _busy_answered(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Answer 503 with Retry-After when another writer held the lock too long: ODK Collect
+    keeps the submission and sends it again (haven.core.busy)."""
+    @functools.wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            return view(request, *args, **kwargs)
+        except OperationalError as exc:
+            if not is_busy(exc):
+                raise
+            response = openrosa_response(503, _("Haven is busy; nothing was stored. Send "
+                                                "again in a few seconds."))
+            response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+            return response
+
+    return wrapper
 
 
 def _url(request: HttpRequest, name: str, token: str | None, **kwargs: str) -> str:
