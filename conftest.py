@@ -15,6 +15,20 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic"
                  "--disable-component-update", "--disable-sync"]
 
 
+# A shared CI machine can be slow to render: wait up to 15 s for what a test expects on a
+# page (Playwright's default is 5 s), rather than fail on load instead of on behaviour.
+BROWSER_EXPECT_SECONDS = 15
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _patient_expectations():
+    try:
+        from playwright.sync_api import expect  # noqa: PLC0415 - only where browsers run
+    except ImportError:  # pragma: no cover - the test extras install Playwright
+        return
+    expect.set_options(timeout=BROWSER_EXPECT_SECONDS * 1000)
+
+
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
     return {**browser_type_launch_args, "executable_path": "/usr/bin/chromium",

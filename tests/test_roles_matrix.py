@@ -13,10 +13,12 @@ import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from haven.accounts.models import User
 from haven.aid import services as aid_services
 from haven.config.api import api
 from haven.core import clock
 from haven.documentation import services as doc_services
+from haven.documentation import testimonies as statements
 from haven.intake.models import ImportJob
 from haven.linkage.models import MatchCandidate
 from haven.protection.tests.matrix import (
@@ -126,6 +128,14 @@ def records(users, make_household) -> dict[str, dict[str, str]]:
             documents=[io.BytesIO(b"%PDF-1.4 deed")]))
         out[site].update(heritage=str(heritage.pk), home=str(home.pk),
                          file=str(home.documents.get().pk))
+    for site in ("goris", "vayk"):  # a testimony at each site, given to its protection officer
+        officer = User.objects.create(username=f"protection-{site}-matrix",
+                                      role="protection_officer")
+        officer.sites.set([Site.objects.get(slug=site)])
+        out[site]["testimony"] = str(statements.testimony_record(
+            actor=actor_for(officer), testimony=statements.TestimonyInput(
+                site=site, given_on=dt.date(2023, 9, 29), statement="We left on the 26th.",
+                witness_description="a neighbour", consent_legal=True)).pk)
     for site in ("goris", "vayk"):  # a finished file import at each site, for /imports/{job}/
         out[site]["job"] = str(ImportJob.objects.create(
             file_name="households.csv", file_digest="0" * 64, site=Site.objects.get(slug=site),
@@ -167,6 +177,9 @@ def _body(request: str, target: dict[str, str], records: dict[str, Any]) -> Any:
         "POST /api/v1/documentation/homes/{home}/reports": {
             "observed_on": "2024-03-01", "source": "testimony", "condition": "occupied"},
         "POST /api/v1/documentation/evidence": {"heritage": [target["heritage"]]},
+        "POST /api/v1/documentation/testimonies": {
+            "site": target["site"], "given_on": "2023-09-29", "statement": "We left.",
+            "witness_description": "a neighbour", "consent_internal": True},
         "POST /api/v1/aid/donors": {"name": f"Donor {target['site']}", "kind": "ngo"},
         "POST /api/v1/aid/rates": {"currency": "GBP", "date": "2023-09-26",
                                    "usd_per_unit": "1.2153"},

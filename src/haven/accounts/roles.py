@@ -47,6 +47,9 @@ class Policy:
     # Documentation for return (haven.documentation): record homes of origin (under the
     # household's own visibility), heritage sites and their condition; export evidence.
     document_return: bool = False
+    # Testimonies (haven.documentation): record and read statements, encrypted at rest, at
+    # the user's own sites, as far as each giver's consent goes.
+    testimonies: bool = False
     # Care and protection (haven.protection), within the user's sites (`all_sites`: every
     # site). Free-text medical and protection details need `medical_fields` besides.
     refer: bool = False  # refer people to services and sites; answer referrals received
@@ -78,7 +81,8 @@ POLICIES: dict[str, Policy] = {
                                     read_aggregates=True, review_matches=True,
                                     document_return=True,
                                     refer=True, record_casualties=True, read_casualties=True,
-                                    care_left_behind=True, read_left_behind=True),
+                                    care_left_behind=True, read_left_behind=True,
+                                    testimonies=True),
     Role.AUDITOR: Policy(all_sites=True, read_audit=True),
     Role.VIEWER: Policy(all_sites=True, read_aggregates=True),
     # A phone sends registrations for its one site through the OpenRosa endpoints only;

@@ -45,6 +45,10 @@ class AuditAction(models.TextChoices):
     DOCUMENTATION_HERITAGE_OBSERVE = ("documentation.heritage.observe",
                                       _("Recorded the condition of a heritage site"))
     DOCUMENTATION_HERITAGE_VIEW = "documentation.heritage.view", _("Read a heritage site")
+    TESTIMONY_RECORD = "testimony.record", _("Recorded a testimony")
+    TESTIMONY_LIST = "testimony.list", _("Listed testimonies")
+    TESTIMONY_VIEW = "testimony.view", _("Read a testimony")
+    TESTIMONY_WITHDRAW = "testimony.withdraw", _("Recorded the withdrawal of a testimony")
     EVIDENCE_EXPORT = "evidence.export", _("Exported evidence")
     EVIDENCE_MANIFEST = "evidence.manifest", _("Sealed an evidence export's manifest")
     # Administration (haven.accounts): users, credentials, devices; the audit export.

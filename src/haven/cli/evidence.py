@@ -34,9 +34,11 @@ def evidence_group() -> None:
               help="A heritage site to export (repeat for more).")
 @click.option("--home", "homes", multiple=True, metavar="ID",
               help="A home of origin to export (repeat for more).")
+@click.option("--testimony", "statements", multiple=True, metavar="ID",
+              help="A testimony to export (with consent to legal use; repeat for more).")
 @django_command
 def export(username: str, output: Path, heritage: tuple[str, ...],
-           homes: tuple[str, ...]) -> None:
+           homes: tuple[str, ...], statements: tuple[str, ...]) -> None:
     """Write everything USER may export (or the records chosen) as a ZIP with a manifest."""
     from haven.accounts.access import Actor
     from haven.accounts.models import User
@@ -50,6 +52,8 @@ def export(username: str, output: Path, heritage: tuple[str, ...],
         selection["heritage"] = list(heritage)
     if homes:
         selection["homes"] = list(homes)
+    if statements:
+        selection["testimonies"] = list(statements)
     done = evidence_export(actor=Actor(user=user, channel="cli"), selection=selection or None)
     partial = output.with_name(output.name + ".partial")
     partial.write_bytes(done.archive)

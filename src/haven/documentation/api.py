@@ -12,10 +12,10 @@ from ninja.files import UploadedFile
 from pydantic import ConfigDict, Field
 
 from haven.accounts.access import Actor
-from haven.documentation import selectors, services
+from haven.documentation import selectors, services, testimonies
 from haven.documentation.attachments import attachment_bytes
 from haven.documentation.evidence import evidence_export
-from haven.documentation.models import Attachment, HeritageSite, HomeOfOrigin
+from haven.documentation.models import Attachment, HeritageSite, HomeOfOrigin, Testimony
 from haven.registry.schemas import ErrorOut
 
 router = Router(tags=["documentation"])
@@ -120,6 +120,32 @@ class HomeOut(Schema):
 class EvidenceIn(Strict):
     heritage: list[str] | None = Field(None, max_length=1000)
     homes: list[str] | None = Field(None, max_length=1000)
+    testimonies: list[str] | None = Field(None, max_length=1000)
+
+
+class TestimonyIn(Strict):
+    site: str = Field(max_length=60)
+    given_on: dt.date
+    statement: str = Field(max_length=60_000)
+    language: str = Field("hy", max_length=10)
+    witness: str = Field("", max_length=64, description="a registered person's code, or")
+    witness_description: str = Field("", max_length=5000)
+    consent_internal: bool = False
+    consent_legal: bool = False
+    consent_publication: bool = Field(False, description="publication, anonymised")
+    heritage: list[str] = Field(default_factory=list, max_length=100)
+    homes: list[str] = Field(default_factory=list, max_length=100)
+
+
+class TestimonyOut(Schema):
+    id: str
+    site: str
+    given_on: dt.date
+    language: str
+    witness: str | None
+    witness_description: str
+    statement: str
+    consent: list[str]
 
 
 def _file(a: Attachment) -> dict[str, Any]:
@@ -240,3 +266,42 @@ def export_evidence(request: HttpRequest, payload: EvidenceIn) -> HttpResponse:
     response["Content-Disposition"] = 'attachment; filename="haven-evidence.zip"'
     response["X-Manifest-SHA256"] = export.manifest_sha256
     return response
+
+
+def _testimony(t: Testimony) -> dict[str, Any]:
+    return {"id": str(t.pk), "site": t.site.slug, "given_on": t.given_on,
+            "language": t.language, "witness": t.witness.code if t.witness else None,
+            "witness_description": t.witness_description, "statement": t.statement,
+            "consent": t.scopes}
+
+
+@router.get("/documentation/testimonies", response={200: list[TestimonyOut], **ERRORS})
+def list_testimonies(request: HttpRequest) -> list[dict[str, Any]]:
+    """Statements at your sites that consent still allows (protection officers; audited)."""
+    return [_testimony(t) for t in testimonies.testimony_list(actor=_actor(request))]
+
+
+@router.post("/documentation/testimonies", response={201: TestimonyOut, **ERRORS})
+def record_testimony(request: HttpRequest, payload: TestimonyIn) -> Status[dict[str, Any]]:
+    """Record a statement with its consent (at least one use); kept encrypted."""
+    created = testimonies.testimony_record(
+        actor=_actor(request), testimony=testimonies.TestimonyInput(**payload.model_dump()))
+    return Status(201, _testimony(created))
+
+
+@router.get("/documentation/testimonies/{testimony}", response={200: TestimonyOut, **ERRORS})
+def get_testimony(request: HttpRequest, testimony: str) -> dict[str, Any]:
+    return _testimony(testimonies.testimony_get(actor=_actor(request), ref=testimony))
+
+
+class WithdrawnOut(Schema):
+    id: str
+    withdrawn_at: dt.datetime
+
+
+@router.post("/documentation/testimonies/{testimony}/withdraw",
+             response={200: WithdrawnOut, **ERRORS})
+def withdraw_testimony(request: HttpRequest, testimony: str) -> dict[str, Any]:
+    """The giver withdrew consent: the statement is erased and shown to nobody again."""
+    done = testimonies.testimony_withdraw(actor=_actor(request), ref=testimony)
+    return {"id": str(done.pk), "withdrawn_at": done.withdrawn_at}

@@ -14,7 +14,8 @@ from django.db import transaction
 from haven.accounts.access import Actor
 from haven.accounts.models import User
 from haven.documentation import services
-from haven.documentation.models import HeritageSite
+from haven.documentation.models import HeritageSite, Testimony
+from haven.documentation.testimonies import TestimonyInput, testimony_record
 
 HERITAGE: list[dict[str, Any]] = [
     {"kind": "church", "name_en": "Holy Saviour Ghazanchetsots Cathedral",
@@ -53,8 +54,29 @@ HERITAGE: list[dict[str, Any]] = [
 ]
 
 
+DEMO_STATEMENT = (
+    "We left Stepanakert on 26 September with my mother and two children. The road to "
+    "the bridge took us thirty-one hours; we slept in the car near Lisagor. Before we "
+    "left I photographed our house on Tumanyan street and the deed, which we kept. "
+    "(Demonstration data: this statement was written for Haven's demo.)")
+
+
+def _demo_testimony() -> None:
+    """One consented testimony, recorded by Goris' protection officer, if there is none."""
+    officer = User.objects.filter(username="protection-goris").first()
+    if officer is None or Testimony.objects.exists():
+        return
+    actor = Actor(user=officer, channel="cli")
+    with transaction.atomic():
+        testimony_record(actor=actor, testimony=TestimonyInput(
+            site="goris", given_on=dt.date(2023, 9, 29), language="en",
+            statement=DEMO_STATEMENT, witness_description="A mother of two from Stepanakert, "
+            "born 1979 (demonstration data)", consent_internal=True, consent_legal=True))
+
+
 def documentation_demo_load() -> int:
     """Register the demo heritage sites and their observations, unless they are there."""
+    _demo_testimony()
     if HeritageSite.objects.filter(name_en__in=[h["name_en"] for h in HERITAGE]).exists():
         return 0
     actor = Actor(user=User.objects.get(username="coordinator"), channel="cli")

@@ -42,6 +42,7 @@ from haven.documentation.models import (
     HomeOfOrigin,
     PropertyReport,
 )
+from haven.documentation.testimonies import testimonies_for_evidence
 from haven.registry.selectors import households_visible
 
 if TYPE_CHECKING:
@@ -162,8 +163,24 @@ def _home_records(actor: Actor, selection: Sequence[str] | None) -> list[Exporte
     return records
 
 
+def _testimony_records(actor: Actor, selection: Sequence[str] | None) -> list[ExportedRecord]:
+    """Statements whose givers consented to legal use (never a withdrawn one)."""
+    return [ExportedRecord(
+        kind="testimonies", id=str(t.pk), custody_ids=[str(t.pk)],
+        data={"id": str(t.pk), "site": t.site.slug, "given_on": t.given_on.isoformat(),
+              "language": t.language,
+              "witness": t.witness.code if t.witness else None,
+              "witness_description": t.witness_description if not t.witness else "",
+              "statement": t.statement, "consent": t.scopes,
+              "consent_recorded_at": t.consent_recorded_at.isoformat(),
+              "heritage": [str(h.pk) for h in t.heritage.all()],
+              "homes": [str(h.pk) for h in t.homes.all()]})
+        for t in testimonies_for_evidence(actor, selection)]
+
+
 EXPORTERS["heritage"] = _heritage_records
 EXPORTERS["homes"] = _home_records
+EXPORTERS["testimonies"] = _testimony_records
 
 
 def _custody(ids: Iterable[str]) -> dict[str, list[dict[str, Any]]]:

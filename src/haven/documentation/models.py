@@ -11,6 +11,7 @@ from django.db import models
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from haven.core.encryption import EncryptedTextField
 from haven.core.ids import uuid7
 
 
@@ -169,3 +170,46 @@ class HeritageObservation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.heritage_id} {self.observed_on} {self.condition}"
+
+
+class Testimony(models.Model):
+    """A person's statement, kept encrypted, used only as far as their consent goes.
+
+    Consent has three scopes: internal use by the agency, use in legal proceedings, and
+    publication anonymised. Withdrawing it (at any time) hides the statement from everyone:
+    no page, answer or export shows it again; the audit log keeps that it existed.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid7, editable=False)
+    site = models.ForeignKey("registry.Site", on_delete=models.PROTECT, related_name="+")
+    # The witness: a registered person, or someone who would rather not be (described).
+    witness = models.ForeignKey("registry.Person", on_delete=models.PROTECT, null=True,
+                                blank=True, related_name="+")
+    witness_description = EncryptedTextField(blank=True)
+    given_on = models.DateField()
+    language = models.CharField(max_length=10)
+    statement = EncryptedTextField()
+    consent_internal = models.BooleanField(default=False)
+    consent_legal = models.BooleanField(default=False)
+    consent_publication = models.BooleanField(default=False)  # anonymised
+    consent_recorded_at = models.DateTimeField()
+    heritage = models.ManyToManyField(HeritageSite, blank=True, related_name="+")
+    homes = models.ManyToManyField(HomeOfOrigin, blank=True, related_name="+")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                    related_name="+")
+    recorded_at = models.DateTimeField()
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                     null=True, blank=True, related_name="+")
+
+    class Meta:
+        ordering = ["-given_on", "-recorded_at"]
+
+    def __str__(self) -> str:
+        return str(self.pk)
+
+    @property
+    def scopes(self) -> list[str]:
+        return [scope for scope, given in (("internal", self.consent_internal),
+                                           ("legal", self.consent_legal),
+                                           ("publication", self.consent_publication)) if given]

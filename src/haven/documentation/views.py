@@ -28,6 +28,7 @@ from haven.documentation.forms import (
     add_service_errors,
 )
 from haven.documentation.maps import map_svg
+from haven.documentation.testimonies import testimonies_for_evidence
 
 
 @page
@@ -164,7 +165,7 @@ def evidence_page(request: HttpRequest) -> HttpResponse:
     actor.require("document_return")
     if request.method == "POST":
         selection: dict[str, Sequence[str]] = {
-            kind: request.POST.getlist(kind) for kind in ("heritage", "homes")
+            kind: request.POST.getlist(kind) for kind in ("heritage", "homes", "testimonies")
             if request.POST.getlist(kind)}
         try:
             export = evidence_export(actor=actor, selection=selection or None)
@@ -176,5 +177,7 @@ def evidence_page(request: HttpRequest) -> HttpResponse:
         response["Content-Disposition"] = f'attachment; filename="haven-evidence-{stamp}.zip"'
         return response
     homes = selectors.visible_homes(actor=actor) if actor.policy.read_records else []
+    statements = testimonies_for_evidence(actor, None)
     return render(request, "documentation/evidence.html", {
-        "sites": selectors.heritage_list(actor=actor), "homes": homes})
+        "sites": selectors.heritage_list(actor=actor), "homes": homes,
+        "testimonies": statements})

@@ -28,6 +28,7 @@ def upload(data: bytes, name: str = "photo.png") -> io.BytesIO:
 @pytest.fixture(autouse=True)
 def _attachments_in_tmp(settings, tmp_path):
     settings.VAR_DIR = tmp_path / "var"
+    settings.VAR_DIR.mkdir(mode=0o700)
 
 
 @pytest.fixture

@@ -57,11 +57,23 @@ def write_canaries(canary: str) -> set[str]:
                                       check=services.WelfareCheckInput(
             checked_on=dt.date(2023, 10, 1), condition="stable", needs_met="yes",
             visited_by=f"visited {canary}", notes=f"notes {canary}"))
+        from haven.documentation.testimonies import (  # noqa: PLC0415
+            TestimonyInput,
+            testimony_record,
+        )
+
+        officer.role = "protection_officer"
+        officer.save(update_fields=["role"])
+        officer.sites.add(Site.objects.get(slug="goris"))
+        testimony_record(actor=Actor(user=officer, channel="cli"), testimony=TestimonyInput(
+            site="goris", given_on=dt.date(2023, 10, 1), statement=f"statement {canary}",
+            witness_description=f"witness {canary}", consent_legal=True))
     return _read_canaries(canary)
 
 
 def _read_canaries(canary: str) -> set[str]:
     """Return the columns whose values, read through the models, hold the canary."""
+    from haven.documentation.models import Testimony  # noqa: PLC0415
     from haven.protection.models import (  # noqa: PLC0415 - after django.setup()
         Casualty,
         LeftBehind,
@@ -71,7 +83,7 @@ def _read_canaries(canary: str) -> set[str]:
     )
 
     written: set[str] = set()
-    for model in (Referral, ReferralUpdate, Casualty, LeftBehind, WelfareCheck):
+    for model in (Referral, ReferralUpdate, Casualty, LeftBehind, WelfareCheck, Testimony):
         for row in model.objects.all():
             for field in model._meta.concrete_fields:
                 value = getattr(row, field.attname)
