@@ -31,20 +31,37 @@ class Policy:
     # Review the linkage queue, merge and unmerge: only pairs whose two records are both
     # within the user's sites (`all_sites` for every site).
     review_matches: bool = False
+    # Reception (haven.reception), at the user's own sites (`all_sites` for every site):
+    # shelter units and their beds; placing households, check-in, transfer and check-out,
+    # and the waiting list; vehicles, transport runs and their manifests; printing
+    # household cards. Occupancy figures are aggregates (`read_aggregates`); placements and
+    # manifests are records (`read_records`). Splitting a household between placements is
+    # an officer's decision, with a recorded reason: coordinators and protection officers.
+    manage_shelters: bool = False
+    place_households: bool = False
+    split_households: bool = False
+    run_transport: bool = False
+    print_cards: bool = False
 
+
+# The reception desk's work, for the roles that register people (haven.reception).
+RECEPTION = {"manage_shelters": True, "place_households": True, "run_transport": True,
+             "print_cards": True}
 
 POLICIES: dict[str, Policy] = {
     # Administrators run the system, not the caseload: no personal records.
     Role.ADMINISTRATOR: Policy(all_sites=True, read_aggregates=True, manage_sites=True,
                                manage_users=True),
     Role.COORDINATOR: Policy(all_sites=True, read_records=True, register=True,
-                             read_aggregates=True, review_matches=True),
+                             read_aggregates=True, review_matches=True,
+                             **RECEPTION, split_households=True),
     Role.REGISTRAR: Policy(read_records=True, register=True, read_aggregates=True,
-                           review_matches=True),
+                           review_matches=True, **RECEPTION),
     # Tracing searches across the whole registry for the missing.
     Role.TRACING_OFFICER: Policy(all_sites=True, read_records=True, read_aggregates=True),
     Role.PROTECTION_OFFICER: Policy(read_records=True, register=True, medical_fields=True,
-                                    read_aggregates=True, review_matches=True),
+                                    read_aggregates=True, review_matches=True,
+                                    **RECEPTION, split_households=True),
     Role.AUDITOR: Policy(all_sites=True, read_audit=True),
     Role.VIEWER: Policy(all_sites=True, read_aggregates=True),
 }

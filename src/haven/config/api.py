@@ -13,8 +13,9 @@ from ninja.security import HttpBearer, SessionAuth
 from haven.accounts.access import Actor, client_address
 from haven.accounts.services import token_authenticate
 from haven.audit.api import router as audit_router
-from haven.core.errors import HavenError, ValidationFailed
+from haven.core.errors import Conflict, HavenError, ValidationFailed
 from haven.linkage.api import router as linkage_router
+from haven.reception.api import router as reception_router
 from haven.registry.api import router as registry_router
 from haven.reports.api import router as reports_router
 
@@ -56,20 +57,25 @@ api.add_router("/", registry_router)
 api.add_router("/", audit_router)
 api.add_router("/", reports_router)
 api.add_router("/", linkage_router)
+api.add_router("/", reception_router)
 
 
 def _error(request: HttpRequest, status: int, code: str, message: str,
-           errors: dict[str, list[str]] | None = None) -> HttpResponse:
+           errors: dict[str, list[str]] | None = None, *,
+           extra: dict[str, object] | None = None) -> HttpResponse:
     body: dict[str, Any] = {"error": code, "message": message}
     if errors is not None:
         body["errors"] = errors
+    body.update({k: v for k, v in (extra or {}).items() if k not in body})
     return api.create_response(request, body, status=status)
 
 
 @api.exception_handler(HavenError)
 def haven_error(request: HttpRequest, exc: HavenError) -> HttpResponse:
     errors = exc.errors if isinstance(exc, ValidationFailed) else None
-    return _error(request, exc.status, exc.code, exc.message, errors)
+    extra = {"reason": exc.reason, **exc.details} \
+        if isinstance(exc, Conflict) and exc.reason else None
+    return _error(request, exc.status, exc.code, exc.message, errors, extra=extra)
 
 
 def _field_name(location: tuple[Any, ...] | list[Any]) -> str:

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "haven.registry",
     "haven.intake",
     "haven.linkage",
+    "haven.reception",
     "haven.reports",
 ]
 
