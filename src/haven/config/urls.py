@@ -27,6 +27,7 @@ urlpatterns = [
     path("audit/", audit.audit_list, name="audit-list"),
     path("imports/", include("haven.intake.importing.urls")),
     path("reports/", include("haven.reports.urls")),
+    path("reception/", include("haven.reception.urls")),
     path("", include("haven.linkage.urls")),  # matches/, persons/<ref>/unmerge/, hint
     path("api/v1/", api.urls),
     path("openrosa/", include("haven.intake.openrosa.urls")),

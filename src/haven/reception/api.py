@@ -176,12 +176,12 @@ def check_out(request: HttpRequest, ref: str, payload: CheckOutIn) -> dict[str, 
 
 class WaitingQuery(Schema):
     model_config = ConfigDict(extra="forbid")
-    site: str = Field(max_length=60)
+    site: str = Field("", max_length=60, description="a site; every site within reach if empty")
 
 
 @router.get("/waiting-list", response={200: list[WaitingOut], **ERRORS}, tags=["shelters"])
 def list_waiting(request: HttpRequest, query: Query[WaitingQuery]) -> list[dict[str, Any]]:
-    """Households waiting for a bed at a site, in the order they are served."""
+    """Households waiting for a bed, per site in the order they are served."""
     reject_unknown_params(request, WaitingQuery)
     return [records.waiting_record(v)
             for v in selectors.waiting_list(actor=actor(request), site=query.site)]
@@ -192,12 +192,16 @@ def _waiting(request: HttpRequest, site: str, entry: int) -> dict[str, Any]:
     return records.waiting_record(next(v for v in views if v.entry.id == entry))
 
 
-@router.post("/waiting-list", response={201: WaitingOut, **ERRORS}, tags=["shelters"])
+@router.post("/waiting-list", response={200: WaitingOut, 201: WaitingOut, **ERRORS},
+             tags=["shelters"])
 def add_waiting(request: HttpRequest, payload: WaitingIn) -> Status[dict[str, Any]]:
-    """Put a household on a site's waiting list; the vulnerable are served first."""
-    entry = services.waiting_add(actor=actor(request), household=payload.household,
-                                 site=payload.site)
-    return Status(201, _waiting(request, entry.site.slug, entry.id))
+    """Put a household on a site's waiting list; the vulnerable are served first.
+
+    201 with its place in the queue; 200 when it was already waiting there.
+    """
+    entry, created = services.waiting_add(actor=actor(request), household=payload.household,
+                                          site=payload.site)
+    return Status(201 if created else 200, _waiting(request, entry.site.slug, entry.id))
 
 
 @router.post("/waiting-list/{entry}/cancel", response={200: WaitingOut, **ERRORS},

@@ -98,17 +98,15 @@ def _households(actor: Actor, codes: list[str]) -> list[Household]:
         raise ValidationFailed.single("households", _("at most %(n)d households at once")
                                       % {"n": MAX_HOUSEHOLDS})
     found: list[Household] = []
-    errors: dict[str, list[str]] = {}
     for index, code in enumerate(codes):
         try:
             household = household_get(actor=actor, ref=(code or "").strip())
         except NotFound:
-            errors[f"households[{index}]"] = [_("no household has this code")]
-            continue
+            # As a read of a record: one the actor may not see is one that does not exist.
+            raise NotFound(_("No such household: households[%(index)d].")
+                           % {"index": index}) from None
         if household.id not in {h.id for h in found}:
             found.append(household)
-    if errors:
-        raise ValidationFailed(errors)
     return found
 
 

@@ -20,13 +20,19 @@ from haven.audit.services import audit_record
 from haven.core import clock
 from haven.core.errors import NotFound, PermissionDenied, ValidationFailed
 from haven.reception.allocation import Share, assign, free_beds
-from haven.reception.common import household_visible, living, needs_of
+from haven.reception.common import living, needs_of
 from haven.reception.models import Placement, PlacementEvent, ShelterUnit, Stay, WaitingEntry
-from haven.reception.selectors.occupancy import occupancy_of, shelters_occupancy
+from haven.reception.selectors.occupancy import shelters_occupancy
 from haven.reception.selectors.people import Name, name_of
 from haven.reception.vocabulary import WaitingStatus
 from haven.registry.models import Household, Site
-from haven.registry.selectors import Page, households_visible, persons_visible, site_by_slug
+from haven.registry.selectors import (
+    Page,
+    household_get,
+    households_visible,
+    persons_visible,
+    site_by_slug,
+)
 from haven.registry.vocabulary import SiteKind
 
 if TYPE_CHECKING:
@@ -177,25 +183,36 @@ class WaitingView:
     fits_now: bool  # the site has room for the whole household now
 
 
-def waiting_list(*, actor: Actor, site: str) -> list[WaitingView]:
-    """Return the households waiting at a site, in the order they are served; audit the read."""
+def waiting_list(*, actor: Actor, site: str = "") -> list[WaitingView]:
+    """Return the households waiting at a site (or every site within reach), in the order
+    they are served; audit the read. An unknown site, or one out of reach, is NotFound."""
     _require_records(actor, AuditAction.WAITING_LIST)
-    found = site_by_slug(site)
-    if found is None or not actor.may_see_site(found.id):
-        raise NotFound(_("No such site."))
-    entries = list(WaitingEntry.objects.select_related("household").filter(
-        site=found, status=WaitingStatus.WAITING).order_by("-priority", "requested_at", "id"))
+    entries_all = WaitingEntry.objects.select_related("household", "site").filter(
+        actor.site_filter("site_id"), status=WaitingStatus.WAITING)
+    found = None
+    if site:
+        found = site_by_slug(site)
+        if found is None or not actor.may_see_site(found.id):
+            raise NotFound(_("No such site."))
+        entries_all = entries_all.filter(site=found)
+    entries = list(entries_all.order_by("site_id", "-priority", "requested_at", "id"))
     visible = set(households_visible(actor).filter(
         id__in=[e.household_id for e in entries]).values_list("id", flat=True))
-    rooms = occupancy_of(found).rooms()
-    views = [WaitingView(entry=e, position=i + 1,
-                         household_code=e.household.code if e.household_id in visible else None,
-                         fits_now=assign(rooms, people=e.size, accessible=e.accessible_beds)
-                         is not None)
-             for i, e in enumerate(entries)]
+    rooms = {s.site.id: s.rooms() for s in shelters_occupancy(actor=actor)} \
+        if actor.policy.read_aggregates else {}
+    views: list[WaitingView] = []
+    positions: dict[int, int] = {}
+    for entry in entries:
+        positions[entry.site_id] = positions.get(entry.site_id, 0) + 1
+        views.append(WaitingView(
+            entry=entry, position=positions[entry.site_id],
+            household_code=entry.household.code if entry.household_id in visible else None,
+            fits_now=assign(rooms.get(entry.site_id, []), people=entry.size,
+                            accessible=entry.accessible_beds) is not None))
     with transaction.atomic():
         audit_record(actor=actor, action=AuditAction.WAITING_LIST, target_type="household",
-                     target_ids=[e.household_id for e in entries], site=found.slug)
+                     target_ids=[e.household_id for e in entries],
+                     site=found.slug if found else "")
     return views
 
 
@@ -233,7 +250,7 @@ def placement_proposals(*, actor: Actor, household: str) -> Proposals:
     tightest fit, so that big halls stay free for big families.
     """
     actor.require("place_households")
-    target = household_visible(actor, household)
+    target = household_get(actor=actor, ref=(household or "").strip())  # NotFound if not seen
     members = living(list(target.members.all()))
     placed = set(Stay.objects.filter(person_id__in=[m.id for m in members],
                                      ended_at__isnull=True).values_list("person_id", flat=True))

@@ -361,7 +361,8 @@ def placement_check_out(*, actor: Actor, placement: str, destination: str,
 def placement_transfer(*, actor: Actor, placement: str, site: str, unit: str | int | None = None,
                        members: list[str] | None = None, split_reason: str = "",
                        check_in: bool = False) -> Placement:
-    """Move people (those named, or everyone still there) to beds at another shelter.
+    """Move people (those named, or everyone still there) to beds at another shelter,
+    or to another unit of the same one.
 
     Their beds here are freed and beds there kept for them, in one transaction; they are
     expected there until they check in (or present at once with `check_in`). Raise
@@ -374,10 +375,13 @@ def placement_transfer(*, actor: Actor, placement: str, site: str, unit: str | i
     now = clock.now()
     with transaction.atomic():
         found = _placement_for_update(actor, placement)
-        if found.site_id == destination.id:
-            raise ValidationFailed.single("site", _("is the shelter they are in"))
         everyone = _open_members(found, None)
         stays = _open_members(found, members)
+        if found.site_id == destination.id and (
+                chosen_unit is None or all(s.unit_id == chosen_unit.id for s in stays)):
+            raise ValidationFailed.single(
+                "unit" if chosen_unit else "site",
+                _("is where they are: name another shelter, or another unit here"))
         if not stays:
             raise Conflict(_("Nobody in this placement is still in the shelter."),
                            reason="nobody_present")

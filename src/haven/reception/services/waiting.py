@@ -19,11 +19,22 @@ if TYPE_CHECKING:
     from haven.accounts.access import Actor
 
 
-def waiting_add(*, actor: Actor, household: str, site: str) -> WaitingEntry:
-    """Put a household on a site's waiting list; vulnerable households are served first."""
+def waiting_add(*, actor: Actor, household: str, site: str) -> tuple[WaitingEntry, bool]:
+    """Put a household on a site's waiting list; vulnerable households are served first.
+
+    Return the entry and whether it is new: a household already waiting at this site
+    keeps its place in the queue (a resend changes nothing).
+    """
     actor.require("place_households")
     site_obj = shelter_site(actor, site)
     target = household_visible(actor, household)
+    existing = WaitingEntry.objects.filter(household=target,
+                                           status=WaitingStatus.WAITING).first()
+    if existing is not None:
+        if existing.site_id != site_obj.id:
+            raise Conflict(_("This household is already waiting at another site."),
+                           reason="already_waiting")
+        return existing, False
     members = living(list(target.members.all()))
     placed = set(Stay.objects.filter(person_id__in=[p.id for p in members],
                                      ended_at__isnull=True).values_list("person_id", flat=True))
@@ -44,7 +55,7 @@ def waiting_add(*, actor: Actor, household: str, site: str) -> WaitingEntry:
     except IntegrityError:
         raise Conflict(_("This household is already on a waiting list."),
                        reason="already_waiting") from None
-    return entry
+    return entry, True
 
 
 def waiting_cancel(*, actor: Actor, entry: int) -> WaitingEntry:
