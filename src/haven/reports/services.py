@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from haven.core import clock
 from haven.core.errors import PermissionDenied, ValidationFailed
+from haven.reception.selectors import shelter_occupancy_at
 from haven.registry.models import Site
 from haven.reports import queries, summary_queries
 from haven.reports.sitrep import (
@@ -98,6 +99,10 @@ def sitrep_build(*, actor: Actor, date: dt.date, sites: Sequence[str] | None = N
             vulnerable = queries.vulnerabilities(cursor)
             present_at = queries.occupancy(cursor)
             injured_at = queries.injured_by_site(cursor)
+    # Where a site manages shelter units, who is present comes from its placements (the
+    # people checked in and not yet gone), and its capacity from its units' beds.
+    beds = shelter_occupancy_at(site_ids=[s.id for s in chosen], at=end)
+    present_at.update({site_id: b.present for site_id, b in beds.items()})
     slug_of = {s.id: s.slug for s in chosen}
     registrations = [r for r in registrations if r[0] in slug_of]
 
@@ -142,7 +147,8 @@ def sitrep_build(*, actor: Actor, date: dt.date, sites: Sequence[str] | None = N
         households=households, deaths=deaths, injured=vulnerable.get("injured_or_burns", 0),
         present=present,
         vulnerabilities={code: vulnerable.get(code, 0) for code in VULNERABILITIES},
-        occupancy=[Occupancy(site=s.slug, present=present_at.get(s.id, 0), capacity=s.capacity)
+        occupancy=[Occupancy(site=s.slug, present=present_at.get(s.id, 0),
+                             capacity=beds[s.id].capacity if s.id in beds else s.capacity)
                    for s in chosen],
     )
 
