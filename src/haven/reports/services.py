@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from haven.core import clock
 from haven.core.errors import PermissionDenied, ValidationFailed
-from haven.reception.selectors import shelter_occupancy_at
+from haven.reception.selectors import Beds, shelter_occupancy_at
 from haven.registry.models import Site
 from haven.reports import queries, summary_queries
 from haven.reports.sitrep import (
@@ -99,10 +99,7 @@ def sitrep_build(*, actor: Actor, date: dt.date, sites: Sequence[str] | None = N
             vulnerable = queries.vulnerabilities(cursor)
             present_at = queries.occupancy(cursor)
             injured_at = queries.injured_by_site(cursor)
-    # Where a site manages shelter units, who is present comes from its placements (the
-    # people checked in and not yet gone), and its capacity from its units' beds.
-    beds = shelter_occupancy_at(site_ids=[s.id for s in chosen], at=end)
-    present_at.update({site_id: b.present for site_id, b in beds.items()})
+    beds = _shelter_beds(chosen, end, present_at)
     slug_of = {s.id: s.slug for s in chosen}
     registrations = [r for r in registrations if r[0] in slug_of]
 
@@ -151,6 +148,19 @@ def sitrep_build(*, actor: Actor, date: dt.date, sites: Sequence[str] | None = N
                              capacity=beds[s.id].capacity if s.id in beds else s.capacity)
                    for s in chosen],
     )
+
+
+def _shelter_beds(chosen: list[Site], end: dt.datetime,
+                  present_at: dict[int, int]) -> dict[int, Beds]:
+    """Return the beds of the sites with shelter units, and count who is present there.
+
+    Where a site manages shelter units (haven.reception), who is present comes from its
+    placements (checked in and not yet gone at `end`), in `present_at`, and its capacity
+    from its units' beds; other sites keep the count by people's latest arrival.
+    """
+    beds = shelter_occupancy_at(site_ids=[s.id for s in chosen], at=end)
+    present_at.update({site_id: b.present for site_id, b in beds.items()})
+    return beds
 
 
 def _site_series(
