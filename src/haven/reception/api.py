@@ -92,7 +92,8 @@ def update_unit(request: HttpRequest, slug: str, unit: int, payload: UnitPatch) 
     return records.unit_record(updated)
 
 
-@router.post("/placement-proposals", response={200: ProposalsOut, **ERRORS}, tags=["shelters"])
+@router.post("/placement-proposals", response={200: ProposalsOut, **ERRORS}, tags=["shelters"],
+             exclude_unset=True)
 def propose_placement(request: HttpRequest, payload: HouseholdIn) -> dict[str, Any]:
     """The shelters that fit a household (whole, accessible beds, near a hospital), best first."""
     found = selectors.placement_proposals(actor=actor(request), household=payload.household)
