@@ -40,9 +40,21 @@ def demo(scenario: str | None, scale: float) -> None:
                f"(0 means they were already there).")
     if summary.households_created and not scenario:
         _link_demo()
+    if not scenario:  # a scenario follows the 2023 tallies: the buses would add to them
+        _reception_demo()
     click.echo(f"Demo logins (password for all: {DEMO_PASSWORD}):")
     for username, role, sites in USERS:
         click.echo(f"  {username:<22} {role:<20} {', '.join(sites) or 'all sites'}")
+
+
+def _reception_demo() -> None:
+    """Shelter units, and the buses and ambulances of 28 September 2023 (haven.reception)."""
+    from haven.reception.demo import reception_demo_load
+
+    done = reception_demo_load()
+    click.echo(f"Reception: {done.units_created} shelter units, {done.bus_runs_created} bus "
+               f"runs and {done.ambulance_runs_created} ambulance runs of 28 September 2023 "
+               f"created (0 means they were already there).")
 
 
 def _link_demo() -> None:

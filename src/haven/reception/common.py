@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 from django.utils.translation import gettext as _
 
 from haven.core.errors import NotFound, ValidationFailed
@@ -16,7 +17,9 @@ from haven.registry.selectors import (
     household_get,
     household_members,
     household_resolve,
+    households_visible,
     person_resolve,
+    persons_visible,
     site_by_slug,
     vulnerability_codes,
 )
@@ -80,14 +83,32 @@ def presented(code: str, *, field: str = "code") -> tuple[Household, Person | No
 
 
 def household_visible(actor: Actor, code: str, *, field: str = "household") -> Household:
-    """Return a household the actor may see, by its code or id; refuse naming `field`.
+    """Return a household the actor may see, by code or id, with the members they may see.
 
-    The read (and a refusal) is audited by the registry's selector.
+    For services that write and audit what they touched themselves. Refuse naming
+    `field` a household that does not exist or is out of reach; the registry's
+    `household_get` then writes the refused read to the audit log.
     """
+    ref = (code or "").strip()
+    household = None
+    condition = _household_ref(ref)
+    if condition is not None and actor.policy.read_records:
+        household = households_visible(actor).filter(condition).prefetch_related(
+            Prefetch("members", queryset=persons_visible(actor).order_by("position"))).first()
+    if household is None:
+        try:
+            household = household_get(actor=actor, ref=ref)  # audits the refusal
+        except NotFound:
+            raise ValidationFailed.single(field, _("no household has this code")) from None
+    return household
+
+
+def _household_ref(ref: str) -> Q | None:
     try:
-        return household_get(actor=actor, ref=(code or "").strip())
-    except NotFound:
-        raise ValidationFailed.single(field, _("no household has this code")) from None
+        return Q(id=uuid.UUID(ref))
+    except ValueError:
+        code = read_code(ref).code
+        return Q(code=code) if code else None
 
 
 def living(persons: list[Person]) -> list[Person]:
