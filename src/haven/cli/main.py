@@ -70,6 +70,7 @@ def main() -> None:
         intake,
         link,
         link_registry,
+        reception,
         report,
         scenario,
         server,
