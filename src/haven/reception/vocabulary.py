@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from haven.registry.vocabulary import SiteKind
 
@@ -49,7 +50,7 @@ class VehicleKind(models.TextChoices):
 
 class RunStatus(models.TextChoices):
     PLANNED = "planned", _("Planned")
-    DEPARTED = "departed", _("Departed")
+    DEPARTED = "departed", pgettext_lazy("run", "Departed")
     ARRIVED = "arrived", _("Arrived")
     CANCELLED = "cancelled", _("Cancelled")
 

@@ -3,7 +3,7 @@
 A clerk at a hub without a network (or with a phone rather than a laptop) scans the QR
 code of each family's card: the household's code brings the whole household, a member's
 code that member. The device sends the form to its site's address like the registration
-form (`/openrosa/<site>/`), and `haven.intake.openrosa.arrivals` records the arrivals
+form (`/openrosa/<site>/`), and `haven.intake.openrosa.submitted_arrivals` records the arrivals
 through `haven.reception.services.codes_arrival_record`, exactly once per instanceID.
 To change the form, edit the rows here, then run
 

@@ -35,11 +35,11 @@ from django.views.decorators.csrf import csrf_exempt
 
 from haven.accounts.access import Actor
 from haven.core.errors import HavenError, ValidationFailed
-from haven.intake.openrosa.arrivals import arrival_submission_receive
 from haven.intake.openrosa.auth import Refusal, device_actor, device_site
 from haven.intake.openrosa.form import XForm, hub_arrival_xform, served_xforms
 from haven.intake.openrosa.parsing import XML_FIELD, instance_form, instance_parse
 from haven.intake.openrosa.services import Outcome, submission_receive
+from haven.intake.openrosa.submitted_arrivals import arrival_submission_receive
 from haven.registry.models import Site
 
 OPENROSA_VERSION = "1.0"

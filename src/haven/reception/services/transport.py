@@ -159,10 +159,10 @@ def _run_for_update(actor: Actor, run: str) -> Run:
 
 
 def _still_open(run: Run) -> None:
-    if run.status in {RunStatus.ARRIVED, RunStatus.CANCELLED}:
-        raise Conflict(_("This run has already %(state)s.") % {
-            "state": _("arrived") if run.status == RunStatus.ARRIVED else _("been cancelled")},
-            reason=f"run_{run.status}")
+    if run.status == RunStatus.ARRIVED:
+        raise Conflict(_("This run has already arrived."), reason="run_arrived")
+    if run.status == RunStatus.CANCELLED:
+        raise Conflict(_("This run was cancelled."), reason="run_cancelled")
 
 
 def _name(raw: str, field: str, errors: dict[str, list[str]]) -> str:

@@ -26,13 +26,13 @@ def posted_site(request: HttpRequest) -> Site | None:
 
 
 def ticked(request: HttpRequest, *, all_key: str = "members-all") -> list[str] | None:
-    """Return the member codes ticked on a form, or None when the form lists every member
-    ticked (the whole household, so no split)."""
-    codes = request.POST.getlist("members")
-    listed = request.POST.get(all_key, "")
-    if listed and sorted(codes) == sorted(listed.split()):
+    """Return the member codes ticked on a form, or None for the whole household: when the
+    form lists no members, or every member it lists is ticked."""
+    listed = request.POST.get(all_key)
+    if listed is None:  # the form lists no members: the whole household
         return None
-    return codes
+    codes = request.POST.getlist("members")
+    return None if sorted(codes) == sorted(listed.split()) else codes
 
 
 def refused(request: HttpRequest, template: str, context: dict[str, Any],
