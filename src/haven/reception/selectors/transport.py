@@ -61,6 +61,12 @@ class RunView:
     passengers: list[PassengerView]
 
     @property
+    def to_link(self) -> bool:
+        """Whether a passenger listed by name arrived and awaits their registration's code."""
+        return any(p.name is None and p.passenger.status == PassengerStatus.ARRIVED
+                   for p in self.passengers)
+
+    @property
     def counts(self) -> dict[str, int]:
         counts = dict.fromkeys(PassengerStatus.values, 0)
         for p in self.passengers:
