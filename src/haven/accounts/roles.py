@@ -57,7 +57,22 @@ class Policy:
     read_casualties: bool = False  # read that register (tracing looks for the missing in it)
     care_left_behind: bool = False  # people left behind: register, welfare checks, transfer
     read_left_behind: bool = False  # read that register
+    # Reception (haven.reception), at the user's own sites (`all_sites` for every site):
+    # shelter units and their beds; placing households, check-in, transfer and check-out,
+    # and the waiting list; vehicles, transport runs and their manifests; printing
+    # household cards. Occupancy figures are aggregates (`read_aggregates`); placements and
+    # manifests are records (`read_records`). Splitting a household between placements is
+    # an officer's decision, with a recorded reason: coordinators and protection officers.
+    manage_shelters: bool = False
+    place_households: bool = False
+    split_households: bool = False
+    run_transport: bool = False
+    print_cards: bool = False
 
+
+# The reception desk's work, for the roles that register people (haven.reception).
+RECEPTION = {"manage_shelters": True, "place_households": True, "run_transport": True,
+             "print_cards": True}
 
 POLICIES: dict[str, Policy] = {
     # Administrators run the system, not the caseload: no personal records.
@@ -69,9 +84,10 @@ POLICIES: dict[str, Policy] = {
                              read_aggregates=True, review_matches=True, manage_users=True,
                              manage_devices=True, manage_aid=True, document_return=True,
                              refer=True, record_casualties=True, read_casualties=True,
-                             care_left_behind=True, read_left_behind=True),
+                             care_left_behind=True, read_left_behind=True,
+                             **RECEPTION, split_households=True),
     Role.REGISTRAR: Policy(read_records=True, register=True, read_aggregates=True,
-                           review_matches=True, document_return=True),
+                           review_matches=True, document_return=True, **RECEPTION),
     # Tracing searches across the whole registry for the missing.
     # Tracing officers read the casualty and left-behind registers (without medical
     # details): the dead, the missing and those left behind are whom families ask about.
@@ -82,7 +98,7 @@ POLICIES: dict[str, Policy] = {
                                     document_return=True,
                                     refer=True, record_casualties=True, read_casualties=True,
                                     care_left_behind=True, read_left_behind=True,
-                                    testimonies=True),
+                                    testimonies=True, **RECEPTION, split_households=True),
     Role.AUDITOR: Policy(all_sites=True, read_audit=True),
     Role.VIEWER: Policy(all_sites=True, read_aggregates=True),
     # A phone sends registrations for its one site through the OpenRosa endpoints only;

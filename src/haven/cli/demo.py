@@ -56,9 +56,21 @@ def demo(scenario: str | None, scale: float) -> None:
                    f"register, {protection.referrals} referrals, {protection.left_behind} "
                    f"people left behind; hospital logins protection-burns, "
                    f"protection-goris-medical.")
+    if not scenario:  # a scenario follows the 2023 tallies: the buses would add to them
+        _reception_demo()
     click.echo(f"Demo logins (password for all: {DEMO_PASSWORD}):")
     for username, role, sites in USERS:
         click.echo(f"  {username:<22} {role:<20} {', '.join(sites) or 'all sites'}")
+
+
+def _reception_demo() -> None:
+    """Shelter units, and the buses and ambulances of 28 September 2023 (haven.reception)."""
+    from haven.reception.demo import reception_demo_load
+
+    done = reception_demo_load()
+    click.echo(f"Reception: {done.units_created} shelter units, {done.bus_runs_created} bus "
+               f"runs and {done.ambulance_runs_created} ambulance runs of 28 September 2023 "
+               f"created (0 means they were already there).")
 
 
 def _link_demo() -> None:

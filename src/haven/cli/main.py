@@ -76,6 +76,7 @@ def main() -> None:
         link,
         link_registry,
         protection,
+        reception,
         report,
         scenario,
         server,

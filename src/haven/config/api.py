@@ -16,10 +16,11 @@ from haven.accounts.services import token_authenticate
 from haven.aid.api import router as aid_router
 from haven.audit.api import router as audit_router
 from haven.core.busy import RETRY_AFTER_SECONDS, is_busy
-from haven.core.errors import HavenError, ValidationFailed
+from haven.core.errors import Conflict, HavenError, ValidationFailed
 from haven.documentation.api import router as documentation_router
 from haven.linkage.api import router as linkage_router
 from haven.protection.api import router as protection_router
+from haven.reception.api import router as reception_router
 from haven.registry.api import router as registry_router
 from haven.reports.api import router as reports_router
 
@@ -65,20 +66,25 @@ api.add_router("/", linkage_router)
 api.add_router("/", aid_router)
 api.add_router("/", documentation_router)
 api.add_router("/", protection_router)
+api.add_router("/", reception_router)
 
 
 def _error(request: HttpRequest, status: int, code: str, message: str,
-           errors: dict[str, list[str]] | None = None) -> HttpResponse:
+           errors: dict[str, list[str]] | None = None, *,
+           extra: dict[str, object] | None = None) -> HttpResponse:
     body: dict[str, Any] = {"error": code, "message": message}
     if errors is not None:
         body["errors"] = errors
+    body.update({k: v for k, v in (extra or {}).items() if k not in body})
     return api.create_response(request, body, status=status)
 
 
 @api.exception_handler(HavenError)
 def haven_error(request: HttpRequest, exc: HavenError) -> HttpResponse:
     errors = exc.errors if isinstance(exc, ValidationFailed) else None
-    return _error(request, exc.status, exc.code, exc.message, errors)
+    extra = {"reason": exc.reason, **exc.details} \
+        if isinstance(exc, Conflict) and exc.reason else None
+    return _error(request, exc.status, exc.code, exc.message, errors, extra=extra)
 
 
 def _field_name(location: tuple[Any, ...] | list[Any]) -> str:

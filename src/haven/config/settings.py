@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "haven.linkage",
     "haven.aid",
     "haven.documentation",
+    "haven.reception",
     "haven.reports",
     "haven.protection",
 ]

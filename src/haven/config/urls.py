@@ -31,6 +31,7 @@ urlpatterns = [
     path("reports/", include("haven.reports.urls")),
     path("aid/", include("haven.aid.urls")),
     path("documentation/", include("haven.documentation.urls")),
+    path("reception/", include("haven.reception.urls")),
     path("", include("haven.linkage.urls")),  # matches/, persons/<ref>/unmerge/, hint
     path("", include("haven.protection.urls")),  # referrals/, incidents/, casualties/, left-behind/
     path("api/v1/", api.urls),

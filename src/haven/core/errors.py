@@ -49,8 +49,20 @@ class PermissionDenied(HavenError):  # noqa: N818 - the names of the hierarchy a
 
 
 class Conflict(HavenError):  # noqa: N818 - the names of the hierarchy above
+    """The request clashes with stored state; `reason` names the clash for programs.
+
+    `reason` and `details` (figures such as beds needed and free) go into the JSON answer
+    beside the message: `{"error": "conflict", "message": …, "reason": "no_room", …}`.
+    """
+
     status = 409
     code = "conflict"
+
+    def __init__(self, message: str, *, reason: str = "",
+                 details: Mapping[str, object] | None = None) -> None:
+        super().__init__(message)
+        self.reason = reason
+        self.details: dict[str, object] = dict(details or {})
 
 
 class InputProblem(ValueError):  # noqa: N818 - a problem with the input, not a program error

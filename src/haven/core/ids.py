@@ -125,6 +125,24 @@ def parse_code(text: str) -> str | None:
     Accepts lower case, missing or extra separators and spaces, and the letters
     people confuse with digits (O for 0, I and L for 1).
     """
+    cleaned = _symbols(text)
+    if cleaned is None or _check_symbol(cleaned[:_BODY]) != cleaned[_BODY]:
+        return None
+    return format_code(cleaned)
+
+
+def is_mistyped_code(text: str) -> bool:
+    """Return whether `text` has the shape of a code but a wrong check symbol.
+
+    That is a typing error (a symbol misread or two swapped), which a clerk should be told
+    apart from a well-formed code that names nobody.
+    """
+    cleaned = _symbols(text)
+    return cleaned is not None and _check_symbol(cleaned[:_BODY]) != cleaned[_BODY]
+
+
+def _symbols(text: str) -> str | None:
+    """Return the twelve symbols of something shaped like a code, or None."""
     cleaned = "".join(ch for ch in text.upper() if ch.isalnum())
     # Strip the prefix only from a code that has one: a bare code may start with HVN.
     if len(cleaned) == len(PREFIX) + _BODY + 1 and cleaned.startswith(PREFIX):
@@ -132,6 +150,4 @@ def parse_code(text: str) -> str | None:
     cleaned = "".join(_READ_AS.get(ch, ch) for ch in cleaned)
     if len(cleaned) != _BODY + 1 or any(ch not in _VALUE for ch in cleaned):
         return None
-    if _check_symbol(cleaned[:_BODY]) != cleaned[_BODY]:
-        return None
-    return format_code(cleaned)
+    return cleaned

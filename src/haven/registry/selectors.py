@@ -23,7 +23,14 @@ from haven.audit.services import audit_record
 from haven.core.errors import NotFound, PermissionDenied, ValidationFailed
 from haven.core.ids import PREFIX, parse_code
 from haven.core.text_search import starts_with
-from haven.registry.models import Arrival, Household, Person, RecordChange, Site
+from haven.registry.models import (
+    Arrival,
+    Household,
+    Person,
+    PersonVulnerability,
+    RecordChange,
+    Site,
+)
 from haven.registry.vocabulary import PersonStatus, Vulnerability
 
 if TYPE_CHECKING:
@@ -85,6 +92,31 @@ def person_resolve(ref: str) -> Person | None:
     """Return the person with this id or code, at any site. For services only, never shown."""
     condition = _ref_filter(ref)
     return Person.objects.filter(condition).first() if condition is not None else None
+
+
+def household_resolve(ref: str) -> Household | None:
+    """Return the household with this id or code, at any site. For services only, never shown.
+
+    Reception uses it for the code a person presents on their card (haven.reception),
+    which shows the members' names for confirmation and audits that it did.
+    """
+    condition = _ref_filter(ref)
+    return Household.objects.filter(condition).first() if condition is not None else None
+
+
+def household_members(household_id: uuid.UUID) -> list[Person]:
+    """Return every member of a household, in order, at any site. For services only."""
+    return list(Person.objects.filter(household_id=household_id).order_by("position"))
+
+
+def vulnerability_codes(person_ids: list[uuid.UUID]) -> dict[uuid.UUID, set[str]]:
+    """Return {person id: vulnerability codes} for services that act on needs (a bed a
+    wheelchair reaches, a shelter near a hospital) without showing them. Never shown."""
+    codes: dict[uuid.UUID, set[str]] = {}
+    for person_id, code in PersonVulnerability.objects.filter(
+            person_id__in=person_ids).values_list("person_id", "code"):
+        codes.setdefault(person_id, set()).add(code)
+    return codes
 
 
 def persons_visible(actor: Actor) -> QuerySet[Person]:

@@ -14,6 +14,7 @@ from haven.aid.selectors import aid_figures
 from haven.core import clock
 from haven.core.errors import PermissionDenied, ValidationFailed
 from haven.protection.selectors import casualty_figures
+from haven.reception.selectors import Beds, shelter_occupancy_at
 from haven.registry.models import Site
 from haven.reports import queries, summary_queries
 from haven.reports.sitrep import (
@@ -98,6 +99,7 @@ def sitrep_build(*, actor: Actor, date: dt.date, sites: Sequence[str] | None = N
             households = queries.households_total(cursor)
             vulnerable = queries.vulnerabilities(cursor)
             present_at = queries.occupancy(cursor)
+    beds = _shelter_beds(chosen, end, present_at)
     slug_of = {s.id: s.slug for s in chosen}
     registrations = [r for r in registrations if r[0] in slug_of]
 
@@ -143,10 +145,24 @@ def sitrep_build(*, actor: Actor, date: dt.date, sites: Sequence[str] | None = N
         households=households, deaths=casualties.dead, injured=casualties.injured,
         present=present,
         vulnerabilities={code: vulnerable.get(code, 0) for code in VULNERABILITIES},
-        occupancy=[Occupancy(site=s.slug, present=present_at.get(s.id, 0), capacity=s.capacity)
+        occupancy=[Occupancy(site=s.slug, present=present_at.get(s.id, 0),
+                             capacity=beds[s.id].capacity if s.id in beds else s.capacity)
                    for s in chosen],
         aid=aid_figures(on=date, site_ids=window.site_ids),
     )
+
+
+def _shelter_beds(chosen: list[Site], end: dt.datetime,
+                  present_at: dict[int, int]) -> dict[int, Beds]:
+    """Return the beds of the sites with shelter units, and count who is present there.
+
+    Where a site manages shelter units (haven.reception), who is present comes from its
+    placements (checked in and not yet gone at `end`), in `present_at`, and its capacity
+    from its units' beds; other sites keep the count by people's latest arrival.
+    """
+    beds = shelter_occupancy_at(site_ids=[s.id for s in chosen], at=end)
+    present_at.update({site_id: b.present for site_id, b in beds.items()})
+    return beds
 
 
 def _site_series(

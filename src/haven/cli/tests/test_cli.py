@@ -102,9 +102,14 @@ def test_demo_twice_changes_nothing():
     assert "Demo loaded: 0 sites, 0 users, 0 households created" in second.output
     assert [Site.objects.count(), User.objects.count(), Household.objects.count(),
             Person.objects.count(), Arrival.objects.count()] == counts
-    # haven.protection's demo adds two hospitals, their protection officers, and two
-    # households: people left behind, moved to Goris in January 2026.
-    assert counts[:3] == [3 + 2, 9 + 2, 42 + 2]
+    # haven.protection's demo adds two hospitals with their protection officers, and two
+    # households (people left behind, moved to Goris in January 2026); haven.reception's
+    # adds the households of 28 September 2023's buses (and no further site or user).
+    assert User.objects.count() == 9 + 2
+    assert Site.objects.exclude(kind="hospital").count() == 3
+    assert Household.objects.filter(created_by__username__startswith="registrar-").count() == 42
+    assert "46 bus runs and 23 ambulance runs" in first.output
+    assert "0 bus runs and 0 ambulance runs" in second.output
 
 
 def check_deploy(tmp_path, **overrides: str | None) -> subprocess.CompletedProcess[str]:

@@ -24,6 +24,7 @@ from typing import Any
 from pyxform.xls2json_backends import get_xlsform  # type: ignore[import-untyped, unused-ignore]
 from pyxform.xls2xform import convert  # type: ignore[import-untyped, unused-ignore]
 
+from haven.intake.forms.build_hub_arrival import XLSFORM_PATH as HUB_ARRIVAL_PATH
 from haven.intake.forms.build_xlsform import XLSFORM_PATH
 
 VERSION_LENGTH = 12  # hex digits of the XLSX's SHA-256
@@ -91,3 +92,13 @@ def xform_build(xlsx: bytes, *, version: str) -> XForm:
         xml=result.xform.encode("utf-8"),
         hxl=MappingProxyType(hxl),
     )
+
+
+def hub_arrival_xform() -> XForm:
+    """Return the form for recording arrivals at a hub by scanning cards (haven.reception)."""
+    return household_xform(HUB_ARRIVAL_PATH)
+
+
+def served_xforms() -> list[XForm]:
+    """Return the forms a device may fill in: registration, and arrivals at a hub."""
+    return [household_xform(), hub_arrival_xform()]

@@ -5,8 +5,8 @@ device user's name and password) or `https://<host>/openrosa/key/<token>/<site>`
 (see `auth`). From it the device asks for
 
     GET  …/formList                                  the forms, as an xformsList
-    GET  …/forms/household_registration/form.xml     the XForm
-    GET  …/forms/household_registration/manifest     its media files: none
+    GET  …/forms/household_registration/form.xml     the XForm (and hub_arrival's,
+    GET  …/forms/household_registration/manifest     the scanned-card arrivals at a hub)
     HEAD …/submission                                204: may I send, and how much
     POST …/submission                                201: one filled-in form
 
@@ -39,9 +39,10 @@ from haven.accounts.access import Actor
 from haven.core.busy import RETRY_AFTER_SECONDS, is_busy
 from haven.core.errors import HavenError, ValidationFailed
 from haven.intake.openrosa.auth import Refusal, device_actor, device_site
-from haven.intake.openrosa.form import household_xform
-from haven.intake.openrosa.parsing import XML_FIELD
+from haven.intake.openrosa.form import XForm, hub_arrival_xform, served_xforms
+from haven.intake.openrosa.parsing import XML_FIELD, instance_form, instance_parse
 from haven.intake.openrosa.services import Outcome, submission_receive
+from haven.intake.openrosa.submitted_arrivals import arrival_submission_receive
 from haven.registry.models import Site
 
 OPENROSA_VERSION = "1.0"
@@ -152,14 +153,19 @@ def _url(request: HttpRequest, name: str, token: str | None, **kwargs: str) -> s
     return request.build_absolute_uri(reverse(f"openrosa:{name}", kwargs=kwargs))
 
 
+def _served(form_id: str) -> XForm | None:
+    return next((form for form in served_xforms() if form.form_id == form_id), None)
+
+
 @device_endpoint("GET", "HEAD")
 def form_list(request: HttpRequest, actor: Actor, site: Site, *,
               token: str | None) -> HttpResponse:
     """List the forms this device may fill in for the site (OpenRosa Form List API)."""
-    form = household_xform()
     root = Element("xforms", xmlns=FORM_LIST_NS)
     wanted = request.GET.get("formID")
-    if wanted in {None, "", form.form_id}:
+    for form in served_xforms():
+        if wanted not in {None, "", form.form_id}:
+            continue
         entry = SubElement(root, "xform")
         for tag, text in (
             ("formID", form.form_id),
@@ -179,8 +185,8 @@ def form_list(request: HttpRequest, actor: Actor, site: Site, *,
 def form_download(request: HttpRequest, actor: Actor, site: Site, *, token: str | None,
                   form_id: str) -> HttpResponse:
     """Send the XForm."""
-    form = household_xform()
-    if form_id != form.form_id:
+    form = _served(form_id)
+    if form is None:
         return openrosa_response(404, _("Haven has no form %(form)r.") % {"form": form_id[:60]})
     return openrosa_response(200, body=form.xml)
 
@@ -189,7 +195,7 @@ def form_download(request: HttpRequest, actor: Actor, site: Site, *, token: str 
 def form_manifest(request: HttpRequest, actor: Actor, site: Site, *, token: str | None,
                   form_id: str) -> HttpResponse:
     """Send the form's media manifest: the form uses no media files."""
-    if form_id != household_xform().form_id:
+    if _served(form_id) is None:
         return openrosa_response(404, _("Haven has no form %(form)r.") % {"form": form_id[:60]})
     return openrosa_response(200, body=_xml(Element("manifest", xmlns=MANIFEST_NS)))
 
@@ -216,6 +222,13 @@ def _submitted_xml(request: HttpRequest) -> bytes | HttpResponse:
     return upload.read() if upload is not None else field.encode("utf-8")
 
 
+def _arrival_message(duplicate: bool, persons: int) -> str:
+    if duplicate:
+        return _("Already received: these arrivals were recorded.")
+    return ngettext("Recorded the arrival of %(n)d person.",
+                    "Recorded the arrival of %(n)d people.", persons) % {"n": persons}
+
+
 def _problem_text(problem: HavenError) -> str:
     if isinstance(problem, ValidationFailed):
         return "; ".join(f"{key}: {', '.join(messages)}"
@@ -234,6 +247,11 @@ def submission(request: HttpRequest, actor: Actor, site: Site, *,
     if isinstance(xml, HttpResponse):
         return xml
     try:
+        root = instance_parse(xml)
+        if instance_form(root)[0] == hub_arrival_xform().form_id:  # haven.reception's form
+            arrived = arrival_submission_receive(actor=actor, site=site.slug, root=root, xml=xml)
+            return openrosa_response(201, _arrival_message(arrived.duplicate, arrived.persons),
+                                     nature="submit_success")
         receipt = submission_receive(actor=actor, site=site.slug, xml=xml)
     except HavenError as problem:
         status = 400 if isinstance(problem, ValidationFailed) else problem.status

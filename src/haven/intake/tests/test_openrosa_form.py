@@ -129,8 +129,11 @@ def test_the_form_list_announces_the_form_as_odk_collect_reads_it(users):
     assert response["X-OpenRosa-Version"] == "1.0"
     root = ElementTree.fromstring(response.content)  # noqa: S314 - our own server's answer
     assert root.tag == f"{LIST_NS}xforms"
-    (entry,) = root.findall(f"{LIST_NS}xform")
-    fields = {child.tag.removeprefix(LIST_NS): child.text for child in entry}
+    entries = root.findall(f"{LIST_NS}xform")
+    # Registration, and beside it the arrivals at a hub by scanned card (haven.reception).
+    assert [e.findtext(f"{LIST_NS}formID") for e in entries] == ["household_registration",
+                                                                  "hub_arrival"]
+    fields = {child.tag.removeprefix(LIST_NS): child.text for child in entries[0]}
     form = household_xform()
     assert fields["formID"] == "household_registration"
     assert fields["name"] == "Haven household registration"

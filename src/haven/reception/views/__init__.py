@@ -1,0 +1,1 @@
+"""Reception's pages: thin adapters that parse, call one service or selector, and render."""
