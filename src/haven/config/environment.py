@@ -39,6 +39,9 @@ VARIABLES = [
              "Match probability from which a pair goes to the review queue (below: apart)."),
     Variable("HAVEN_REPORT_SUPPRESS_BELOW", "5",
              "Open-data exports show counts from 1 to this minus 1 as '<N' (at least 3)."),
+    Variable("HAVEN_OPEN_DATA_CODES", "iso",
+             "Administrative codes in open data: iso (ISO 3166-2 provinces, Haven's site "
+             "codes) or pcode (the sites' OCHA COD p-codes)."),
 ]
 DECLARED = {v.name for v in VARIABLES}
 
