@@ -25,6 +25,10 @@ class Policy:
     register: bool = False  # create households, record arrivals, edit records
     medical_fields: bool = False  # vulnerabilities, medical and protection notes
     read_aggregates: bool = False
+    # The internal report's exact figures (dashboard, print, PDF, /api/v1/reports/sitrep).
+    # Without it, a role with read_aggregates receives only the published tables: fixed
+    # geographies, small counts suppressed once for every request (haven.reports.publication).
+    exact_figures: bool = False
     read_audit: bool = False
     manage_sites: bool = False
     manage_users: bool = False
@@ -34,17 +38,20 @@ class Policy:
 
 
 POLICIES: dict[str, Policy] = {
-    # Administrators run the system, not the caseload: no personal records.
+    # Administrators run the system, not the caseload: no personal records, and of the
+    # figures only the published tables (as viewers).
     Role.ADMINISTRATOR: Policy(all_sites=True, read_aggregates=True, manage_sites=True,
                                manage_users=True),
     Role.COORDINATOR: Policy(all_sites=True, read_records=True, register=True,
-                             read_aggregates=True, review_matches=True),
+                             read_aggregates=True, exact_figures=True, review_matches=True),
     Role.REGISTRAR: Policy(read_records=True, register=True, read_aggregates=True,
-                           review_matches=True),
+                           exact_figures=True, review_matches=True),
     # Tracing searches across the whole registry for the missing.
-    Role.TRACING_OFFICER: Policy(all_sites=True, read_records=True, read_aggregates=True),
+    Role.TRACING_OFFICER: Policy(all_sites=True, read_records=True, read_aggregates=True,
+                                 exact_figures=True),
     Role.PROTECTION_OFFICER: Policy(read_records=True, register=True, medical_fields=True,
-                                    read_aggregates=True, review_matches=True),
+                                    read_aggregates=True, exact_figures=True,
+                                    review_matches=True),
     Role.AUDITOR: Policy(all_sites=True, read_audit=True),
     Role.VIEWER: Policy(all_sites=True, read_aggregates=True),
 }
