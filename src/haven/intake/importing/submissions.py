@@ -256,8 +256,8 @@ class CentralZip(FormExportTable):
         self._folder = Path(tempfile.mkdtemp(prefix="haven-import-"))
         try:
             main, members = self._unpack(path)
-            super().__init__(_Part(main.path.name, main.rows()),
-                             _Part(members.path.name, members.rows()), tool="central",
+            super().__init__(_Part(main.name, main.rows()),
+                             _Part(members.name, members.rows()), tool="central",
                              limits=limits)
         except BaseException:
             self.close()
