@@ -173,15 +173,22 @@ def sites_table(publication: Publication, geographies: list[Geography]) -> OpenT
 
 
 def dtm_table(publication: Publication, geographies: list[Geography]) -> OpenTable:
-    """Return one row per geography per day with anyone there (DTM layout)."""
+    """Return one row per geography per day with anyone there (DTM layout).
+
+    A day before anyone reached the geography has no row, unless a cell of it is withheld:
+    a missing row says "zero", which would give that cell away.
+    """
     values = publication.figures.values
+    hidden = publication.hidden.cells
     rows = []
     for geography in geographies:
         place = _place(publication, geography)
         for date in publication.figures.days:
             day = date.isoformat()
-            if not (values.get((geography.key, day, "individuals"))
-                    or values.get((geography.key, day, "registrations"))):
+            cells = [(geography.key, day, c.key) for c in DTM_COLUMNS if c.numeric]
+            anyone = values.get((geography.key, day, "individuals")) \
+                or values.get((geography.key, day, "registrations"))
+            if not anyone and not any(cell in hidden for cell in cells):
                 continue
             row: dict[str, Any] = {
                 "admin1": place["province"], "admin2": place["settlement"],

@@ -143,6 +143,9 @@ def figures_gather(date: dt.date) -> tuple[Figures, dict[str, Site]]:
         geography = Geography(key=key, level="province", sites=tuple(slugs),
                               province=sites[slugs[0]].province)
         figures.geographies.append(geography)
+        if len(slugs) == 1:  # a province of one site: the site's own figures
+            _copy_figures(values, f"site:{slugs[0]}", geography.key)
+            continue
         report = everything if len(slugs) == len(sites) else \
             sitrep_build(actor=_publisher(), date=date, sites=slugs)
         _report_figures(values, geography.key, report, days)
@@ -151,6 +154,12 @@ def figures_gather(date: dt.date) -> tuple[Figures, dict[str, Site]]:
         figures.geographies.append(geography)
         _report_figures(values, ALL, everything, days)
     return figures, sites
+
+
+def _copy_figures(values: dict[Cell, int], source: str, target: str) -> None:
+    for (key, day, measure), value in list(values.items()):
+        if key == source and measure != "households":
+            values[(target, day, measure)] = value
 
 
 def _date_figures(values: dict[Cell, int], key: str, date: dt.date, *,
