@@ -53,3 +53,13 @@ def audit_events(*, actor: Actor, filters: AuditFilters, limit: int = 200) -> li
         found = list(events.distinct()[:limit])
         audit_record(actor=actor, action=AuditAction.AUDIT_VIEW)
     return found
+
+
+def audit_last_event_id() -> int:
+    """Return the id of the latest audit event: a clock that moves on every audited write.
+
+    Every write is audited in its own transaction, so a result computed from the
+    registry can be kept until this moves (haven.reports.publication). No personal data.
+    """
+    latest = AuditEvent.objects.order_by("-id").values_list("id", flat=True).first()
+    return int(latest or 0)

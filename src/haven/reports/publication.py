@@ -26,12 +26,15 @@ Figures for another date are another publication; docs/reports.md says what that
 from __future__ import annotations
 
 import datetime as dt
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from haven.audit.selectors import audit_last_event_id
 from haven.core.errors import PermissionDenied, ValidationFailed
 from haven.registry.models import Site
 from haven.registry.provinces import province_iso_code
@@ -55,6 +58,9 @@ DATE_MEASURES = ("individuals", "female", "male", "sex_unknown", "children", "ad
 # counted once (a household that reached two sites of a province is one household there).
 DAY_MEASURES = ("individuals", "households", "new_arrivals", "registrations")
 _SUMMED_BY_DAY = ("individuals", "new_arrivals", "registrations")
+_KEEP = 8  # publications kept per process: a few dates, a threshold or two
+_KEPT: OrderedDict[tuple[dt.date, int, int], Publication] = OrderedDict()
+_KEPT_LOCK = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -230,11 +236,30 @@ def figures_lines(figures: Figures) -> list[list[Cell]]:
 def publication_build(*, date: dt.date, threshold: int | None = None) -> Publication:
     """Return the publication for the local day `date`: every geography, suppressed once.
 
-    Raise ValidationFailed naming `date` for a date after today.
+    A publication is kept (a few per process) until the next audited write: building one
+    costs a report per province of several sites (docs/benchmarks.md), and every write
+    to the registry is audited in its own transaction. Raise ValidationFailed naming
+    `date` for a date after today.
     """
     threshold = threshold or int(settings.REPORT_SUPPRESS_BELOW)
+    key = (date, threshold, audit_last_event_id())
+    with _KEPT_LOCK:
+        kept = _KEPT.get(key)
+    if kept is not None:
+        return kept
     figures, sites = figures_gather(date)
-    return publication_suppress(figures, threshold=threshold, sites=sites)
+    publication = publication_suppress(figures, threshold=threshold, sites=sites)
+    with _KEPT_LOCK:
+        _KEPT[key] = publication
+        while len(_KEPT) > _KEEP:
+            _KEPT.popitem(last=False)
+    return publication
+
+
+def publications_forget() -> None:
+    """Forget the publications kept (for tests that change the registry behind the audit)."""
+    with _KEPT_LOCK:
+        _KEPT.clear()
 
 
 def publication_suppress(figures: Figures, *, threshold: int,

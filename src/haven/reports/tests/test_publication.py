@@ -207,3 +207,16 @@ def test_no_combination_of_requests_recovers_a_withheld_count(registry_figures, 
     assert not small & set(published)  # no small count is ever shown
     # Every other cell is known: shown, or zero on a day without a row. Solve for the rest.
     assert recoverable(figures.values, known_sums(figures), withheld) == []
+
+
+@pytest.mark.django_db
+def test_a_publication_is_kept_until_the_next_audited_write(registry, make_household):
+    from haven.reports.publication import publication_build  # noqa: PLC0415
+
+    first = publication_build(date=dt.date(2023, 9, 25))
+    assert publication_build(date=dt.date(2023, 9, 25)) is first
+    assert publication_build(date=dt.date(2023, 9, 25), threshold=3) is not first
+    make_household(site="vayk", arrived_at=dt.datetime(2023, 9, 25, 9, tzinfo=dt.UTC))
+    again = publication_build(date=dt.date(2023, 9, 25))
+    assert again is not first
+    assert again.figures.values[("site:vayk", "2023-09-25", "individuals")] == 1
