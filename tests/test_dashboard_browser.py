@@ -1,4 +1,6 @@
-"""In Chromium: a viewer opens the situation report, sees the charts, filters by site, prints."""
+"""In Chromium: a coordinator opens the situation report, sees the charts, filters, prints.
+
+A viewer, who receives the published tables only, sees those instead."""
 
 from __future__ import annotations
 
@@ -39,7 +41,7 @@ def arrivals(make_household):
 
 def test_the_dashboard_draws_its_charts(page: Page, live_server, users, arrivals, tmp_path):
     base = live_server.url
-    log_in(page, base, "viewer")
+    log_in(page, base, "coordinator")
     page.click("nav >> text=Reports")
     page.fill("input[name=date]", "2023-09-26")
     page.click(".report-filters button[type=submit]")
@@ -74,3 +76,16 @@ def test_the_dashboard_draws_its_charts(page: Page, live_server, users, arrivals
     page.emulate_media(media="print")
     expect(page.locator(".report-filters")).to_be_hidden()
     expect(charts.first).to_be_visible()
+
+
+def test_a_viewer_sees_the_published_table(page: Page, live_server, users, arrivals):
+    base = live_server.url
+    log_in(page, base, "viewer")
+    page.click("nav >> text=Reports")
+    page.fill("input[name=date]", "2023-09-26")
+    page.click(".report-filters button[type=submit]")
+    expect(page.locator("h1")).to_contain_text("Published figures, 26 September 2023")
+    expect(page.locator("figure.chart img")).to_have_count(0)
+    all_sites = page.locator("table.published tr.level-all")
+    expect(all_sites.locator("td").first).to_have_text("11")
+    expect(page.locator("td.withheld").first).to_be_visible()

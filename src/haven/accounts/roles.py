@@ -32,6 +32,10 @@ class Policy:
     register: bool = False  # create households, record arrivals, edit records
     medical_fields: bool = False  # vulnerabilities, medical and protection notes
     read_aggregates: bool = False
+    # The internal report's exact figures (dashboard, print, PDF, /api/v1/reports/sitrep).
+    # Without it, a role with read_aggregates receives only the published tables: fixed
+    # geographies, small counts suppressed once for every request (haven.reports.publication).
+    exact_figures: bool = False
     read_audit: bool = False
     manage_sites: bool = False
     manage_users: bool = False  # list, create and change users, within `role_may_grant`
@@ -75,27 +79,30 @@ RECEPTION = {"manage_shelters": True, "place_households": True, "run_transport":
              "print_cards": True}
 
 POLICIES: dict[str, Policy] = {
-    # Administrators run the system, not the caseload: no personal records.
+    # Administrators run the system, not the caseload: no personal records, and of the
+    # figures only the published tables (as viewers).
     Role.ADMINISTRATOR: Policy(all_sites=True, read_aggregates=True, manage_sites=True,
                                manage_users=True, manage_devices=True, manage_rates=True),
     # Coordinators staff the response: they add clerks and set up phones at 3 a.m., but
     # only grant what they can do themselves (`role_may_grant`).
     Role.COORDINATOR: Policy(all_sites=True, read_records=True, register=True,
-                             read_aggregates=True, review_matches=True, manage_users=True,
-                             manage_devices=True, manage_aid=True, document_return=True,
-                             refer=True, record_casualties=True, read_casualties=True,
-                             care_left_behind=True, read_left_behind=True,
+                             read_aggregates=True, exact_figures=True, review_matches=True,
+                             manage_users=True, manage_devices=True, manage_aid=True,
+                             document_return=True, refer=True, record_casualties=True,
+                             read_casualties=True, care_left_behind=True, read_left_behind=True,
                              **RECEPTION, split_households=True),
     Role.REGISTRAR: Policy(read_records=True, register=True, read_aggregates=True,
-                           review_matches=True, document_return=True, **RECEPTION),
+                           exact_figures=True, review_matches=True, document_return=True,
+                           **RECEPTION),
     # Tracing searches across the whole registry for the missing.
     # Tracing officers read the casualty and left-behind registers (without medical
     # details): the dead, the missing and those left behind are whom families ask about.
     Role.TRACING_OFFICER: Policy(all_sites=True, read_records=True, read_aggregates=True,
-                                 read_casualties=True, read_left_behind=True),
+                                 exact_figures=True, read_casualties=True,
+                                 read_left_behind=True),
     Role.PROTECTION_OFFICER: Policy(read_records=True, register=True, medical_fields=True,
-                                    read_aggregates=True, review_matches=True,
-                                    document_return=True,
+                                    read_aggregates=True, exact_figures=True,
+                                    review_matches=True, document_return=True,
                                     refer=True, record_casualties=True, read_casualties=True,
                                     care_left_behind=True, read_left_behind=True,
                                     testimonies=True, **RECEPTION, split_households=True),

@@ -111,3 +111,13 @@ def audit_export(*, actor: Actor, filters: AuditFilters) -> Iterator[AuditEvent]
     _require_auditor(actor, AuditAction.AUDIT_EXPORT)
     audit_record(actor=actor, action=AuditAction.AUDIT_EXPORT)
     return _matching(filters).prefetch_related("targets").iterator(chunk_size=EXPORT_CHUNK)
+
+
+def audit_last_event_id() -> int:
+    """Return the id of the latest audit event: a clock that moves on every audited write.
+
+    Every write is audited in its own transaction, so a result computed from the
+    registry can be kept until this moves (haven.reports.publication). No personal data.
+    """
+    latest = AuditEvent.objects.order_by("-id").values_list("id", flat=True).first()
+    return int(latest or 0)

@@ -47,7 +47,7 @@ def import_group() -> None:
 def import_households_command(  # noqa: PLR0917 - one parameter per click option
         file: Path, site: str, username: str, dry_run: bool, report_path: Path | None,
         batch_size: int, processes: int) -> None:
-    """Import households from FILE (CSV or XLSX): one row per person, grouped by household_key.
+    """Import households from FILE: CSV or XLSX, one row per person, or a form's export.
 
     \b
     Columns and their aliases, encodings and limits: docs/import.md. Rows already
@@ -55,12 +55,20 @@ def import_households_command(  # noqa: PLR0917 - one parameter per click option
     import can simply be run again.
 
     \b
+    Exports of Haven's household form are read as the tools write them: a KoboToolbox
+    XLSX export (households and members sheets, XML names or labels) or ODK Central's
+    "CSV with repeats" ZIP. Each submission is stored once, also when it was received
+    from ODK Collect before or is imported again in another export.
+
+    \b
     Exit status: 0 every row stored or imported before; 1 some rows refused (see the
     report); 2 the file cannot be read at all.
 
     \b
-    Example:
+    Examples:
       haven import households arrivals.csv --site goris --user registrar-goris --dry-run
+      haven import households kobo-export.xlsx --site goris --user registrar-goris
+      haven import households household_registration.zip --site goris --user coordinator
     """
     from haven.accounts.access import Actor
     from haven.accounts.models import User

@@ -50,10 +50,14 @@ def _date(ctx: click.Context, param: click.Parameter, value: str | None) -> dt.d
               help="File to write (default: sitrep-DATE.FORMAT in the current folder; "
                    "'-' writes to standard output).")
 @click.option("--user", "username", default=None,
-              help="Report as this user, within their sites (default: every site).")
+              help="Report as this user, within their sites (default: every site). A user "
+                   "without exact figures (viewer) gets the published figures.")
+@click.option("--bom", is_flag=True,
+              help="For csv: start the file with a UTF-8 byte-order mark, so that Excel "
+                   "reads Armenian and Cyrillic right.")
 @django_command
 def sitrep_command(*, date: dt.date | None, fmt: str, sites: tuple[str, ...], table: str,
-                   output: Path | None, username: str | None) -> None:
+                   output: Path | None, username: str | None, bom: bool) -> None:
     """Write the situation report for one day.
 
     \b
@@ -62,29 +66,38 @@ def sitrep_command(*, date: dt.date | None, fmt: str, sites: tuple[str, ...], ta
       haven report sitrep --date 2023-09-29 --format json -o - | jq .days
       haven report sitrep --date 2023-09-29 --format csv --site goris --site vayk
       haven report sitrep --date 2023-10-03 --format xlsx --table dtm
+      haven report sitrep --date 2023-10-03 --format csv --bom
 
     Persons are counted once after de-duplication (records merged by linkage count as
     the person they were merged into), next to raw registrations. Days are local dates
     in HAVEN_TIME_ZONE.
     """
+    from haven.core.errors import PermissionDenied
     from haven.reports import exports
     from haven.reports.params import report_today
-    from haven.reports.rendering import sitrep_html, sitrep_json, sitrep_pdf
+    from haven.reports.publication import open_data_table
+    from haven.reports.published import sitrep_answer
+    from haven.reports.rendering import sitrep_html, sitrep_pdf
     from haven.reports.services import sitrep_build
 
     actor = _actor(username)
     day = date or report_today()
     report = sitrep_build(actor=actor, date=day, sites=list(sites) or None)
     content: bytes
+    if fmt in {"pdf", "html"} and not actor.policy.exact_figures:
+        raise PermissionDenied(f"{actor.user.username} receives the published tables only: "
+                               f"use --format csv, xlsx or json.")
     if fmt == "pdf":
         content = sitrep_pdf(report)
     elif fmt == "html":
         content = sitrep_html(report).encode()
     elif fmt == "json":
-        content = (json.dumps(sitrep_json(report), ensure_ascii=False, indent=2) + "\n").encode()
+        answer = sitrep_answer(actor=actor, date=day, sites=list(sites) or None)
+        content = (json.dumps(answer, ensure_ascii=False, indent=2) + "\n").encode()
     else:
-        open_table = exports.open_table(report, table)
-        content = (exports.table_csv(open_table).encode() if fmt == "csv"
+        open_table = open_data_table(actor=actor, date=day, table=table,
+                                     sites=list(sites) or None)
+        content = (exports.table_csv(open_table, bom=bom).encode() if fmt == "csv"
                    else exports.table_xlsx(open_table))
     if output is not None and str(output) == "-":
         with click.open_file("-", "wb") as stdout:

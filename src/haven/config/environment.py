@@ -53,6 +53,9 @@ VARIABLES = [
              "Days an API token lives from its issue; also the longest a token may ask for."),
     Variable("HAVEN_FIELD_KEY", "(generated into var/field_keys)",
              "Key(s) encrypting medical and protection details at rest; set it in production."),
+    Variable("HAVEN_OPEN_DATA_CODES", "iso",
+             "Administrative codes in open data: iso (ISO 3166-2 provinces, Haven's site "
+             "codes) or pcode (the sites' OCHA COD p-codes)."),
 ]
 DECLARED = {v.name for v in VARIABLES}
 

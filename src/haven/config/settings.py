@@ -222,6 +222,8 @@ LINK_REVIEW_THRESHOLD = _threshold("HAVEN_LINK_REVIEW_THRESHOLD", 0.60)
 # whole number becomes 0, which check haven.E020 reports by name (it must be at least 3).
 _suppress_below = _threshold("HAVEN_REPORT_SUPPRESS_BELOW", 5)
 REPORT_SUPPRESS_BELOW = int(_suppress_below) if _suppress_below.is_integer() else 0
+# Which codes open data gives provinces and sites: "iso" or "pcode" (check haven.E021).
+OPEN_DATA_CODES = env_str("HAVEN_OPEN_DATA_CODES").lower() or "iso"
 USE_TZ = True
 # Aid (haven.aid): a second hand-out of the same item to the same household within this
 # many days needs a reason.

@@ -25,13 +25,13 @@ DEMO_PASSWORD = "haven-demo-2023"  # noqa: S105 - published demo credential, pri
 SITES: list[dict[str, Any]] = [
     {"slug": "kornidzor", "kind": "border_crossing", "name_en": "Kornidzor border post",
      "name_hy": "Կոռնիձորի անցակետ", "name_ru": "КПП Корнидзор", "settlement": "Kornidzor",
-     "province": "Syunik", "capacity": None},
+     "province": "Syunik", "province_code": "AM-SU", "capacity": None},
     {"slug": "goris", "kind": "reception_hub", "name_en": "Goris theatre reception hub",
      "name_hy": "Գորիսի թատրոնի ընդունման կենտրոն", "name_ru": "Пункт приёма в театре Гориса",
-     "settlement": "Goris", "province": "Syunik", "capacity": 1200},
+     "settlement": "Goris", "province": "Syunik", "province_code": "AM-SU", "capacity": 1200},
     {"slug": "vayk", "kind": "reception_hub", "name_en": "Vayk reception hub",
      "name_hy": "Վայքի ընդունման կենտրոն", "name_ru": "Пункт приёма в Вайке", "settlement": "Vayk",
-     "province": "Vayots Dzor", "capacity": 600},
+     "province": "Vayots Dzor", "province_code": "AM-VD", "capacity": 600},
 ]
 
 USERS = [

@@ -31,6 +31,13 @@ class Site(models.Model):
     name_ru = models.CharField(_("name in Russian"), max_length=120, blank=True)
     settlement = models.CharField(_("settlement"), max_length=120)
     province = models.CharField(_("province"), max_length=120)
+    # Codes that join published tables to boundary data (haven.registry.provinces): the
+    # province's ISO 3166-2 code, and OCHA COD p-codes where the deployment has them.
+    province_code = models.CharField(_("province code (ISO 3166-2)"), max_length=10,
+                                     blank=True)
+    province_pcode = models.CharField(_("province p-code (OCHA COD)"), max_length=20,
+                                      blank=True)
+    pcode = models.CharField(_("site p-code (OCHA COD)"), max_length=20, blank=True)
     capacity = models.PositiveIntegerField(_("capacity"), null=True, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -21,7 +21,9 @@ def site_record(site: Site) -> dict[str, Any]:
     return {
         "slug": site.slug, "kind": site.kind, "name": site.name, "name_en": site.name_en,
         "name_hy": site.name_hy, "name_ru": site.name_ru, "settlement": site.settlement,
-        "province": site.province, "capacity": site.capacity, "is_active": site.is_active,
+        "province": site.province, "province_code": site.province_code,
+        "province_pcode": site.province_pcode, "pcode": site.pcode,
+        "capacity": site.capacity, "is_active": site.is_active,
     }
 
 

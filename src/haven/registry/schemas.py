@@ -67,6 +67,10 @@ class SiteIn(Strict):
     province: str = Field(max_length=1000)
     capacity: int | None = None
     is_active: bool = True
+    province_code: str = Field("", max_length=10,
+                               description="ISO 3166-2 (AM-SU); empty: from the province's name")
+    province_pcode: str = Field("", max_length=20, description="OCHA COD p-code")
+    pcode: str = Field("", max_length=20, description="the site's OCHA COD p-code")
 
 
 class SiteOut(Schema):
@@ -78,6 +82,9 @@ class SiteOut(Schema):
     name_ru: str
     settlement: str
     province: str
+    province_code: str
+    province_pcode: str
+    pcode: str
     capacity: int | None
     is_active: bool
 

@@ -28,6 +28,13 @@ class SiteForm(forms.Form):
                               required=False)
     settlement = forms.CharField(label=gettext_lazy("Settlement"), max_length=120)
     province = forms.CharField(label=gettext_lazy("Province"), max_length=120)
+    province_code = forms.CharField(
+        label=gettext_lazy("Province code (ISO 3166-2, e.g. AM-SU; empty: from the name)"),
+        max_length=10, required=False)
+    province_pcode = forms.CharField(label=gettext_lazy("Province p-code (OCHA COD)"),
+                                     max_length=20, required=False)
+    pcode = forms.CharField(label=gettext_lazy("Site p-code (OCHA COD)"), max_length=20,
+                            required=False)
     capacity = forms.IntegerField(label=gettext_lazy("Capacity (shelters)"), required=False,
                                   min_value=0)
     is_active = forms.BooleanField(label=gettext_lazy("Active"), required=False, initial=True)

@@ -11,9 +11,9 @@ from haven.accounts.access import Actor
 from haven.core.http import reject_unknown_params
 from haven.registry.schemas import ErrorOut
 from haven.reports import exports, params
-from haven.reports.rendering import sitrep_json
+from haven.reports.publication import open_data_table
+from haven.reports.published import sitrep_answer
 from haven.reports.schemas import OpenDataOut, OpenDataQuery, SitrepOut, SitrepQuery
-from haven.reports.services import sitrep_build
 from haven.reports.views import open_data_response
 
 router = Router(tags=["reports"])
@@ -26,30 +26,34 @@ def _actor(request: HttpRequest) -> Actor:
 
 @router.get("/reports/sitrep", response={200: SitrepOut, **ERRORS})
 def get_sitrep(request: HttpRequest, query: Query[SitrepQuery]) -> dict[str, Any]:
-    """Return the situation report for a local date: exact figures, for authorised roles.
+    """Return the situation report for a local date: exact figures for roles that have them.
 
     Persons are counted once after de-duplication (`cumulative_arrivals`), next to raw
     registrations. Without `site`, the report covers every site within your reach.
+    Roles without exact figures (viewer, administrator) get the published figures in the
+    same shape: `suppressed_below` is a number, and a withheld or unpublished count is null.
     """
     reject_unknown_params(request, SitrepQuery)
-    report = sitrep_build(actor=_actor(request), date=params.parse_date(query.date),
-                          sites=params.parse_sites(query.site) or None)
-    return sitrep_json(report)
+    return sitrep_answer(actor=_actor(request), date=params.parse_date(query.date),
+                         sites=params.parse_sites(query.site) or None)
 
 
 @router.get("/reports/open-data", response={200: OpenDataOut, **ERRORS})
 def get_open_data(request: HttpRequest,
                   query: Query[OpenDataQuery]) -> dict[str, Any] | HttpResponse:
-    """Return an open-data table (`sites` or `dtm`) with small counts suppressed.
+    """Return an open-data table (`sites` or `dtm`): the published figures, HXL-tagged.
 
-    `format=csv` or `xlsx` returns the file, with the HXL hashtag row under the headers.
+    Rows for each site, each province and all sites within your reach (or the sites
+    named); counts are numbers, withheld ones null (empty in CSV and XLSX) and named in
+    `suppressed`. `format=csv` or `xlsx` returns the file, with the HXL hashtag row under
+    the headers; `bom=true` starts a CSV with a UTF-8 byte-order mark for Excel.
     """
     reject_unknown_params(request, OpenDataQuery)
     table_name = params.parse_table(query.table)
     fmt = params.parse_format(query.format)
-    report = sitrep_build(actor=_actor(request), date=params.parse_date(query.date),
-                          sites=params.parse_sites(query.site) or None)
-    table = exports.open_table(report, table_name)
+    date = params.parse_date(query.date)
+    table = open_data_table(actor=_actor(request), date=date, table=table_name,
+                            sites=params.parse_sites(query.site) or None)
     if fmt == "json":
         return exports.table_json(table)
-    return open_data_response(table, fmt, report.date)
+    return open_data_response(table, fmt, date, bom=query.bom)

@@ -49,3 +49,13 @@ def parse_format(text: str | None) -> str:
     if fmt not in FORMATS:
         raise ValidationFailed.single("format", _("use json, csv or xlsx"))
     return fmt
+
+
+def parse_flag(text: str | None, *, field: str) -> bool:
+    """Return a yes/no query value (1, true, yes, on / 0, false, no, off, empty)."""
+    value = (text or "").strip().lower()
+    if value in {"1", "true", "yes", "on"}:
+        return True
+    if value in {"", "0", "false", "no", "off"}:
+        return False
+    raise ValidationFailed.single(field, _("use 1 or 0"))

@@ -18,6 +18,7 @@ class SitrepQuery(Schema):
 class OpenDataQuery(SitrepQuery):
     table: str = Field("sites", max_length=10, description="sites or dtm")
     format: str = Field("json", max_length=5, description="json, csv or xlsx")
+    bom: bool = Field(False, description="csv: start with a UTF-8 byte-order mark (for Excel)")
 
 
 class SiteFigures(Schema):
@@ -27,65 +28,66 @@ class SiteFigures(Schema):
     settlement: str
     province: str
     capacity: int | None
-    arrivals: int
-    registrations: int
-    households: int
+    arrivals: int | None
+    registrations: int | None
+    households: int | None
 
 
 class DayOut(Schema):
     date: str
-    new_arrivals: int
-    cumulative_arrivals: int = Field(description="persons counted once, after de-duplication")
-    registrations: int = Field(description="person records registered this day (raw)")
-    cumulative_registrations: int
-    children: int = Field(description="cumulative, under 18 on the report date")
-    elderly: int = Field(description="cumulative, 60 and over on the report date")
-    female: int
-    male: int
-    new_children: int
-    new_elderly: int
-    new_female: int
-    new_male: int
+    new_arrivals: int | None
+    cumulative_arrivals: int | None = Field(
+        description="persons counted once, after de-duplication")
+    registrations: int | None = Field(description="person records registered this day (raw)")
+    cumulative_registrations: int | None
+    children: int | None = Field(description="cumulative, under 18 on the report date")
+    elderly: int | None = Field(description="cumulative, 60 and over on the report date")
+    female: int | None
+    male: int | None
+    new_children: int | None
+    new_elderly: int | None
+    new_female: int | None
+    new_male: int | None
 
 
 class SiteDayOut(Schema):
     site: str
     date: str
-    new_arrivals: int
-    cumulative_arrivals: int
-    registrations: int
-    cumulative_registrations: int
-    households: int
-    new_households: int
-    female: int
-    male: int
-    sex_unknown: int
-    children: int
-    adults: int
-    elderly: int
-    age_unknown: int
+    new_arrivals: int | None
+    cumulative_arrivals: int | None
+    registrations: int | None
+    cumulative_registrations: int | None
+    households: int | None
+    new_households: int | None
+    female: int | None
+    male: int | None
+    sex_unknown: int | None
+    children: int | None
+    adults: int | None
+    elderly: int | None
+    age_unknown: int | None
 
 
 class TotalsOut(Schema):
-    arrivals: int
-    registrations: int
-    households: int
-    total: int
-    female: int
-    male: int
-    sex_unknown: int
-    children: int
-    adults: int
-    elderly: int
-    age_unknown: int
-    deaths: int
-    injured: int
-    present: int
+    arrivals: int | None
+    registrations: int | None
+    households: int | None
+    total: int | None
+    female: int | None
+    male: int | None
+    sex_unknown: int | None
+    children: int | None
+    adults: int | None
+    elderly: int | None
+    age_unknown: int | None
+    deaths: int | None
+    injured: int | None
+    present: int | None
 
 
 class OccupancyOut(Schema):
     site: str
-    present: int
+    present: int | None
     capacity: int | None
     share: float | None
 
@@ -104,10 +106,10 @@ class AidOut(Schema):
     delivered_items: list[DeliveredItemOut] = Field(description="in kind, by item and unit")
     contributions: int
     in_kind_unvalued: int = Field(description="contributions in kind without a USD value")
-    distributions: int
-    households_served: int
-    unregistered_served: int
-    people_served: int
+    distributions: int | None = Field(description="null for roles limited to aggregates")
+    households_served: int | None
+    unregistered_served: int | None
+    people_served: int | None
 
 
 class SitrepOut(Schema):
@@ -119,12 +121,14 @@ class SitrepOut(Schema):
     days: list[DayOut]
     site_days: list[SiteDayOut]
     totals: TotalsOut
-    age_sex: dict[str, dict[str, int]] = Field(description="age band -> sex -> persons")
-    vulnerabilities: dict[str, int]
+    age_sex: dict[str, dict[str, int | None]] = Field(description="age band -> sex -> persons")
+    vulnerabilities: dict[str, int | None]
     occupancy: list[OccupancyOut]
     aid: AidOut | None = None
     not_recorded: list[str] = Field(description="figures Haven does not record yet")
-    suppressed_below: int | None = Field(description="null: exact figures (internal report)")
+    suppressed_below: int | None = Field(
+        description="null: exact figures (internal report); a number: the published figures "
+                    "of roles without exact figures, where null is a withheld count")
 
 
 class ColumnOut(Schema):
@@ -137,4 +141,6 @@ class OpenDataOut(Schema):
     table: str
     suppressed_below: int
     columns: list[ColumnOut]
-    rows: list[dict[str, Any]] = Field(description="published values; '<5' and 'x' withheld")
+    rows: list[dict[str, Any]] = Field(
+        description="published values: counts are numbers, or null when withheld; "
+                    "`suppressed` names the withheld ones ('Female <5; Male x')")

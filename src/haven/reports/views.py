@@ -15,6 +15,7 @@ from haven.accounts.access import Actor, actor_from_request
 from haven.core.errors import PermissionDenied, ValidationFailed
 from haven.core.web import page
 from haven.reports import exports, params, rendering
+from haven.reports.publication import open_data_table
 from haven.reports.services import report_sites, sitrep_build
 from haven.reports.sitrep import Sitrep
 
@@ -26,9 +27,16 @@ def _require_figures(actor: Actor) -> None:
         raise PermissionDenied(_("Your role does not allow reading figures."))
 
 
+def _require_exact(actor: Actor) -> None:
+    if not actor.policy.exact_figures:
+        raise PermissionDenied(_("Your role receives the published tables only: open "
+                                 "Reports for them."))
+
+
 def _report(request: HttpRequest) -> tuple[Actor, Sitrep]:
     actor = actor_from_request(request, "web")
     _require_figures(actor)
+    _require_exact(actor)
     date = params.parse_date(request.GET.get("date"))
     sites = params.parse_sites(request.GET.getlist("site"))
     return actor, sitrep_build(actor=actor, date=date, sites=sites or None)
@@ -42,9 +50,16 @@ def _bad_request(request: HttpRequest, exc: ValidationFailed) -> HttpResponse:
 @page
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
-    """Show the report for the chosen date and sites, with charts and tables."""
+    """Show the report for the chosen date and sites, with charts and tables.
+
+    Roles without exact figures see the published table instead (`published_page`).
+    """
     actor = actor_from_request(request, "web")
     _require_figures(actor)
+    if not actor.policy.exact_figures:
+        from haven.reports.published_views import published_page  # noqa: PLC0415
+
+        return published_page(request, actor)
     choosable, _everything = report_sites(actor=actor)
     selected = params.parse_sites(request.GET.getlist("site"))
     context: dict[str, Any] = {"choosable": choosable, "selected": selected, "errors": {},
@@ -96,21 +111,28 @@ def pdf(request: HttpRequest) -> HttpResponse:
 
 
 def _open_data(request: HttpRequest, fmt: str) -> HttpResponse:
+    actor = actor_from_request(request, "web")
+    _require_figures(actor)
     try:
-        _actor, report = _report(request)
-        table = exports.open_table(report, params.parse_table(request.GET.get("table")))
+        date = params.parse_date(request.GET.get("date"))
+        table = open_data_table(actor=actor, date=date,
+                                table=params.parse_table(request.GET.get("table")),
+                                sites=params.parse_sites(request.GET.getlist("site")) or None)
+        bom = params.parse_flag(request.GET.get("bom"), field="bom")
     except ValidationFailed as exc:
         return _bad_request(request, exc)
-    return open_data_response(table, fmt, report.date)
+    return open_data_response(table, fmt, date, bom=bom)
 
 
-def open_data_response(table: exports.OpenTable, fmt: str, date: dt.date) -> HttpResponse:
-    """Return an open-data table as a CSV or XLSX download."""
+def open_data_response(table: exports.OpenTable, fmt: str, date: dt.date, *,
+                       bom: bool = False) -> HttpResponse:
+    """Return an open-data table as a CSV (with a BOM if asked) or XLSX download."""
     name = f"haven-{table.name}-{date.isoformat()}.{fmt}"
     if fmt == "xlsx":
         response = HttpResponse(exports.table_xlsx(table), content_type=XLSX)
     else:
-        response = HttpResponse(exports.table_csv(table), content_type="text/csv; charset=utf-8")
+        response = HttpResponse(exports.table_csv(table, bom=bom),
+                                content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 
@@ -118,7 +140,7 @@ def open_data_response(table: exports.OpenTable, fmt: str, date: dt.date) -> Htt
 @page
 @require_GET
 def open_data_csv(request: HttpRequest) -> HttpResponse:
-    """Download the open-data table (sites or dtm) as CSV with HXL hashtags."""
+    """Download the open-data table (sites or dtm) as CSV with HXL hashtags (bom=1: a BOM)."""
     return _open_data(request, "csv")
 
 

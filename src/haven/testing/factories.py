@@ -29,6 +29,17 @@ def _static_root() -> None:
     Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
 
 
+@pytest.fixture(autouse=True)
+def _publications_forgotten() -> None:
+    """Start each test without open-data publications kept from another test's registry.
+
+    They are kept until the next audited write; tests also write without the audit.
+    """
+    from haven.reports.publication import publications_forget  # noqa: PLC0415
+
+    publications_forget()
+
+
 def site_spec(slug: str, kind: str = "reception_hub") -> dict[str, Any]:
     return {"slug": slug, "kind": kind, "name_en": slug.title(), "name_hy": "",
             "name_ru": "", "settlement": slug.title(), "province": "Syunik"}

@@ -45,3 +45,17 @@ def test_in_kind_deliveries_are_listed_by_item_and_a_site_report_keeps_to_its_si
     vayk = sitrep(api, "coordinator", "2023-10-01", site="vayk")
     assert vayk["delivered_items"] == []
     assert vayk["contributions"] == 0
+
+
+def test_a_viewer_sees_the_money_but_not_the_count_of_people_served(
+        api, kits, users, make_household):
+    from haven.aid.tests.test_distribution_record import hand_out  # noqa: PLC0415
+    from haven.testing.factories import actor_for  # noqa: PLC0415
+
+    hand_out(actor_for(users["registrar"]), household=make_household(site="goris").code)
+    exact = sitrep(api, "coordinator", "2023-10-02")
+    published = sitrep(api, "viewer", "2023-10-02")
+    assert exact["households_served"] == 1
+    assert published["households_served"] is None
+    assert published["people_served"] is None
+    assert published["committed_usd"] == exact["committed_usd"] == 2500.0

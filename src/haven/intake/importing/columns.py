@@ -1,9 +1,12 @@
-"""The columns of an import file: names and their aliases, coded values, one row's reading.
+"""The columns of an import file: names and their aliases, coded values, the header row.
 
 A file has one row per person. `household_key` groups the rows of one household; the
 other columns are the registry's field names (`given_name`, `sex`, ...) or one of the
 aliases below, in English, Russian or Armenian, in any case and with spaces, hyphens or
-underscores alike. docs/import.md lists them; a test keeps the two in step.
+underscores alike. docs/import.md lists them; a test keeps the two in step. Columns as
+KoboToolbox and ODK Central export Haven's own form are known too (`form_columns`): the
+form's question names with or without their groups, their labels in three languages,
+one column per choice of a select_multiple, and the tools' metadata.
 
 Each row gets a *source key*: the first 128 bits (32 hex digits) of the SHA-256 of the
 site, the household key and the row's values after normalizing (whitespace, Unicode NFC,
@@ -17,23 +20,27 @@ stored before).
 
 from __future__ import annotations
 
-import datetime as dt
-import hashlib
+import difflib
 import re
 import unicodedata
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from functools import cache, lru_cache
+from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from django.conf import settings
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 
-from haven.core import clock
+from haven.intake.importing import form_columns as form
 from haven.intake.importing.reading import DEFAULT_LIMITS, FileRefused, Limits
-from haven.registry.services import MemberInput
-from haven.registry.vocabulary import DocumentType, Relationship, Sex, Vulnerability
+from haven.registry.vocabulary import (
+    BirthDatePrecision,
+    DocumentType,
+    Relationship,
+    Sex,
+    Vulnerability,
+)
 
 KEY = "household_key"
 MEMBER_FIELDS = ("given_name", "family_name", "patronymic", "sex", "birth_date",
@@ -120,10 +127,15 @@ VALUE_ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
     },
 }
 _CHOICES: dict[str, Any] = {"sex": Sex, "relationship": Relationship,
-                            "document_type": DocumentType, "vulnerabilities": Vulnerability}
-VULNERABILITY_SEPARATORS = re.compile(r"[;,|]")
-_ARRIVED = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?$")
-_ARRIVED_DOTTED = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})(?: (\d{1,2}):(\d{2}))?$")
+                            "document_type": DocumentType, "vulnerabilities": Vulnerability,
+                            form.BIRTH_PRECISION: BirthDatePrecision}
+VALUE_ALIASES[form.BIRTH_PRECISION] = {}
+# Fields a row may give that fold into the registry's (a form's birth-date questions,
+# its times) or that join and key the rows of a form's export.
+EXTRA_FIELDS = (form.BIRTH_PRECISION, form.BIRTH_MONTH, form.BIRTH_YEAR, form.STARTED,
+                form.ENDED, form.SUBMITTED, form.SUBMISSION, form.DEPRECATED, form.PARENT,
+                form.INDEX, form.MEMBER_KEY)
+_METADATA = frozenset(EXTRA_FIELDS[3:])  # may be given twice (`_uuid`, `meta/instanceID`)
 
 
 def header_key(text: str) -> str:
@@ -140,11 +152,63 @@ def value_key(text: str) -> str:
 
 @cache
 def column_lookup() -> dict[str, str]:
-    """Return {normalized name or alias: field}."""
-    lookup = {header_key(name): name for name in FIELDS}
+    """Return {normalized name, alias, form question name or label: field}.
+
+    The form's names and labels, with their groups or without, come first, so that the
+    aliases (which a person chose) win where the two spell the same.
+    """
+    lookup: dict[str, str] = {}
+    known = set(FIELDS) | set(form.FORM_ONLY)
+    questions = form.form_questions()
+    for question in questions.values():
+        if question.kind.startswith("begin") or question.name in ("start", "end"):
+            continue  # a group's own name or label is a prefix; the times are metadata
+        if question.name in known:
+            target = question.name
+        elif question.kind == "note":
+            target = form.IGNORED  # a note's column is empty
+        else:
+            continue  # a question Haven does not read: unknown, so the file is refused
+        spellings = [question.name, *question.labels]
+        if question.group:
+            group = questions[question.group]
+            spellings += [f"{group.name}/{question.name}", f"{group.name}-{question.name}"]
+            spellings += [f"{g}/{label}" for g in group.labels for label in question.labels]
+        lookup.update({header_key(text): target for text in spellings})
+    lookup.update({header_key(name): name for name in FIELDS})
     for name, aliases in COLUMN_ALIASES.items():
         lookup.update({header_key(alias): name for alias in aliases})
     return lookup
+
+
+def column_field(name: str, *, central: bool = False) -> str | None:
+    """Return the field a column's name stands for, or None for an unknown column.
+
+    Besides the fields, the result may be `form_columns.IGNORED` (metadata Haven does not
+    use), an extra field (`EXTRA_FIELDS`), or `CHOICE + "vulnerabilities/" + code` for one
+    column of a select_multiple's choices. Central's metadata (`KEY`, `Status`, ...) are
+    generic names, known only in a Central export (`central`).
+    """
+    meta = form.metadata_key(name)
+    if meta in form.KOBO_METADATA:
+        return form.KOBO_METADATA[meta]
+    if central and meta in form.CENTRAL_METADATA:
+        return form.CENTRAL_METADATA[meta]
+    lookup = column_lookup()
+    found = lookup.get(header_key(name))
+    if found is not None or "/" not in name:
+        return found
+    parts = [p for p in name.split("/") if p.strip()]
+    prefixes = {header_key(p) for p in form.group_prefixes()}
+    while len(parts) > 1 and header_key(parts[0]) in prefixes:
+        parts = parts[1:]
+    if len(parts) == 1:
+        return lookup.get(header_key(parts[0]))
+    if len(parts) == 2 and lookup.get(header_key(parts[0])) == "vulnerabilities":
+        code = value_lookup("vulnerabilities").get(value_key(parts[1]))
+        if code is not None:
+            return f"{form.CHOICE}vulnerabilities/{code}"
+    return None
 
 
 @cache
@@ -165,238 +229,144 @@ def value_lookup(column: str) -> dict[str, str]:
     return lookup
 
 
+def known_names() -> list[str]:
+    """Return every column name and alias, for suggesting one in place of a misspelt name."""
+    return [*FIELDS, *form.FORM_ONLY, *(a for aliases in COLUMN_ALIASES.values()
+                                        for a in aliases)]
+
+
 @dataclass(frozen=True)
 class Header:
     """Which cell holds which field, and each field's column name as the file spells it."""
 
-    fields: tuple[tuple[int, str], ...]  # (cell index, field)
+    fields: tuple[tuple[int, str], ...]  # (cell index, field), fields and extra fields
     names: dict[str, str]  # field -> the column's name in the file
     width: int
+    # (cell index, code, column name) of a select_multiple's one-column-per-choice columns
+    choices: tuple[tuple[int, str, str], ...] = ()
+    # A form export's rows: keyed by their submission, not by their values (`rows`).
+    by_submission: bool = False
+    ignored: tuple[int, ...] = ()  # cells of columns known and not read (metadata, notes)
 
     def name(self, field_name: str) -> str:
         return self.names.get(field_name, field_name)
 
+    def has(self, field_name: str) -> bool:
+        return field_name in self.names
 
-def header_read(cells: Sequence[str], *, limits: Limits = DEFAULT_LIMITS) -> Header:
+
+def header_read(cells: Sequence[str], *, limits: Limits = DEFAULT_LIMITS,
+                central: bool = False, prefix: str = "") -> Header:
     """Map the header row's cells to fields; refuse unknown, repeated or missing columns.
 
     An unknown column is refused rather than ignored: a misspelt `birth_dte` would
-    otherwise import every person without a birth date, silently.
+    otherwise import every person without a birth date, silently. Each unknown column
+    is named once, with the closest known name if there is one; the message says what
+    the file looks like when it is a part of a form's export (`describe`). `prefix` goes
+    before each name in the problems (a form export's table: `members: sex`).
     """
-    problems: list[tuple[int, str, str]] = []
     if len(cells) > limits.max_columns:
         raise FileRefused(_("The file has %(n)d columns; at most %(limit)d are read.")
                           % {"n": len(cells), "limit": limits.max_columns})
-    lookup = column_lookup()
+    header = header_map(cells, central=central)
+    problems = [(1, prefix + column, problem) for column, problem in header_problems(header)]
+    if problems:
+        raise FileRefused(header_refusal(cells, problems), problems)
+    return header.header
+
+
+@dataclass
+class _Mapped:
+    header: Header
+    unknown: list[str]
+    repeated: list[tuple[str, str]]  # (column, the column it repeats)
+
+
+def header_map(cells: Sequence[str], *, central: bool = False) -> _Mapped:
+    """Map what can be mapped; return the unknown and repeated columns too."""
     fields: list[tuple[int, str]] = []
     names: dict[str, str] = {}
+    choices: list[tuple[int, str, str]] = []
+    ignored: list[int] = []
+    unknown: list[str] = []
+    repeated: list[tuple[str, str]] = []
     for index, cell in enumerate(cells):
         written = " ".join(cell.replace("\ufeff", "").split())
         if not written:
             continue  # an unnamed column: its cells must be empty (checked per row)
-        name = lookup.get(header_key(written))
+        name = column_field(written, central=central)
         if name is None:
-            problems.append((1, written, _("unknown column; known columns: %(known)s")
-                             % {"known": ", ".join(FIELDS)}))
+            if written not in unknown:
+                unknown.append(written)
+        elif name == form.IGNORED:
+            ignored.append(index)
+        elif name.startswith(form.CHOICE):
+            choices.append((index, name.rsplit("/", 1)[1], written))
+            names.setdefault("vulnerabilities", written.rsplit("/", 1)[0])
         elif name in names:
-            problems.append((1, written, _("the same column as %(other)r")
-                             % {"other": names[name]}))
+            if name not in _METADATA:
+                repeated.append((written, names[name]))
+            ignored.append(index)
         else:
             names[name] = written
             fields.append((index, name))
-    problems.extend((1, name, _("missing column")) for name in REQUIRED if name not in names)
-    if problems:
-        summary = "; ".join(f"{column}: {problem}" for _row, column, problem in problems)
-        raise FileRefused(_("The header row (row 1) is not right: %(problems)s")
-                          % {"problems": summary}, problems)
-    return Header(fields=tuple(fields), names=names, width=len(cells))
+    if choices:
+        # One column per choice says exactly which were chosen; the summary column (with
+        # labels, ambiguous where a label has spaces) is not read beside them.
+        ignored.extend(i for i, f in fields if f == "vulnerabilities")
+        fields = [(i, f) for i, f in fields if f != "vulnerabilities"]
+    return _Mapped(Header(fields=tuple(fields), names=names, width=len(cells),
+                          choices=tuple(choices), ignored=tuple(ignored)), unknown, repeated)
 
 
-SOURCE_KEY_LENGTH = 32  # hex digits of the SHA-256: 128 bits
-
-
-@dataclass
-class Row:
-    """One person row, read: the member, the household fields it gives, its source key."""
-
-    number: int
-    household_key: str
-    # None once its household is checked: storing it needs only its key and problems,
-    # and an import sends it from the reading process to the storing one.
-    member: MemberInput | None
-    household: dict[str, Any]  # household fields given on this row, parsed
-    key: str  # the source key (see the module docstring)
-    digest: str  # SHA-256 of the row's cells as received
-    problems: list[tuple[str, str]] = field(default_factory=list)  # (field, message)
-
-
-@lru_cache(maxsize=16)
-def _named_cells(fields: tuple[tuple[int, str], ...]) -> frozenset[int]:
-    return frozenset(index for index, _name in fields)
-
-
-def row_read(number: int, cells: Sequence[str], header: Header, *, site: str,
-             limits: Limits = DEFAULT_LIMITS) -> Row | None:
-    """Read one row; None for a row with no value at all (it is skipped, not an error)."""
-    raw: dict[str, str] = {}
+def header_problems(mapped: _Mapped, *, required: Sequence[str] = REQUIRED
+                    ) -> list[tuple[str, str]]:
+    """Return (column, problem) for each unknown, repeated or missing column."""
     problems: list[tuple[str, str]] = []
-    width = len(cells)
-    for index, name in header.fields:
-        if index < width:
-            raw[name] = " ".join(cells[index].split())
-    if not any(raw.values()) and not any(c.strip() for c in cells):
-        return None
-    named = _named_cells(header.fields)
-    for index, cell in enumerate(cells):
-        if index not in named and cell.strip():
-            problems.append(("", _("a value in column %(n)d, which has no name")
-                             % {"n": index + 1}))
-            break
-    for name, value in raw.items():
-        if len(value) > limits.max_cell_chars:
-            problems.append((name, _("is longer than %(n)d characters")
-                             % {"n": limits.max_cell_chars}))
-            raw[name] = value[: limits.max_cell_chars]
-    values: dict[str, Any] = {}
-    canonical: list[str] = []
-    parsed_before = _PARSED
-    for name in FIELDS:
-        value = raw.get(name, "")
-        hit = parsed_before.get((name, value))
-        if hit is not None and not isinstance(hit[0], list):
-            parsed, text = hit[0], hit[1]  # as `_parse` would return it, without the call
-        else:
-            parsed, text, problem = _parse(name, value)
-            if problem:
-                problems.append((name, problem))
-        values[name] = parsed
-        canonical.append(text)
-    key_text = "\x1f".join((KEY_VERSION, site, *canonical))
-    member = MemberInput(
-        given_name=values["given_name"], family_name=values["family_name"],
-        patronymic=values["patronymic"], sex=values["sex"], birth_date=values["birth_date"],
-        estimated_age=values["estimated_age"], relationship=values["relationship"],
-        document_type=values["document_type"] or DocumentType.NONE,
-        document_number=values["document_number"], vulnerabilities=values["vulnerabilities"],
-    )
-    household_key = values[KEY]
-    if not household_key:
-        problems.append((KEY, _("is required")))
-    return Row(
-        number=number, household_key=household_key, member=member,
-        household={k: values[k] for k in HOUSEHOLD_FIELDS if raw.get(k)},
-        key=hashlib.sha256(key_text.encode()).hexdigest()[:SOURCE_KEY_LENGTH],
-        digest=hashlib.sha256("\x1f".join(cells).encode("utf-8", "surrogatepass")).hexdigest(),
-        problems=problems,
-    )
+    for column in mapped.unknown:
+        close = difflib.get_close_matches(header_key(column), known_names(), n=1, cutoff=0.8)
+        problems.append((column, _("unknown column (%(name)s?)") % {"name": close[0]}
+                         if close else _("unknown column")))
+    problems.extend((column, _("the same column as %(other)r") % {"other": other})
+                    for column, other in mapped.repeated)
+    problems.extend((name, _("missing column")) for name in required
+                    if not mapped.header.has(name))
+    return problems
 
 
-_PARSED: dict[tuple[str, str], tuple[Any, str, str]] = {}
-_PARSED_MAX = 50_000
-# Columns whose values repeat from row to row; a key, phone or place is new on each
-# household, and a time is read in the current time zone: those are parsed every time.
-_REPEATING = frozenset({"given_name", "family_name", "patronymic", "sex", "relationship",
-                        "document_type", "vulnerabilities", "estimated_age", "size"})
+def header_refusal(cells: Sequence[str], problems: list[tuple[int, str, str]]) -> str:
+    """Return the message refusing a header: what the file is, each problem once, the names."""
+    what = describe(cells)
+    summary = "; ".join(f"{column}: {problem}" for _row, column, problem in problems)
+    message = _("The header row (row 1) is not right: %(problems)s.") % {"problems": summary}
+    if any(problem.startswith(_("unknown column")) for _r, _c, problem in problems):
+        message += " " + _("Known columns: %(known)s, and their aliases in three languages "
+                           "(docs/import.md).") % {"known": ", ".join(FIELDS)}
+    return f"{what} {message}" if what else message
 
 
-def _parse(name: str, value: str) -> tuple[Any, str, str]:
-    """Return (value for the registry, text for the source key, problem or '').
-
-    A file repeats its values (the same family name, sex, relationship row after row),
-    so values read without a problem are remembered; a problem is worded afresh, in the
-    language active now.
-    """
-    cached = _PARSED.get((name, value))
-    if cached is not None:
-        parsed, text, _problem = cached
-        if isinstance(parsed, list):
-            parsed = list(parsed)  # each member its own list
-        return parsed, text, ""
-    result = _parse_value(name, value)
-    if not result[2] and (name in _REPEATING or not value):
-        if len(_PARSED) >= _PARSED_MAX:
-            _PARSED.clear()
-        parsed = result[0]
-        _PARSED[name, value] = (list(parsed) if isinstance(parsed, list) else parsed,
-                                result[1], "")
-    return result
-
-
-def _parse_value(name: str, value: str) -> tuple[Any, str, str]:  # noqa: PLR0911 - one per kind
-    """Parse one value, as `_parse` describes."""
-    if name in ("sex", "relationship", "document_type"):
-        if not value:
-            return "", "", ""
-        code = value_lookup(name).get(value_key(value))
-        if code is None:
-            return "", value_key(value), _unknown_value(name, value)
-        return code, code, ""
-    if name == "vulnerabilities":
-        return _vulnerabilities(value)
-    if name in ("estimated_age", "size"):
-        return _whole_number(value)
-    if name == "arrived_at":
-        return _arrived_at(value)
-    text = unicodedata.normalize("NFC", value)
-    if name in ("given_name", "family_name", "patronymic"):
-        return text, text.casefold(), ""
-    return text, text, ""
+def describe(cells: Sequence[str]) -> str:
+    """Return what a file whose header is `cells` looks like, when it is part of an export."""
+    keys = {form.metadata_key(c) for c in cells if c.strip()}
+    mapped = {column_field(c, central=True) for c in cells if c.strip()}
+    members = bool(mapped & {"given_name", "family_name", "sex"})
+    if keys & {"_parent_index", "_submission__uuid", "_parent_table_name"}:
+        return _("This is the members sheet of a KoboToolbox export, on its own. Export the "
+                 "whole form from KoboToolbox as XLSX and import that workbook: Haven joins "
+                 "each member to their household.")
+    if keys & form.KOBO_MARKS and not members:
+        return _("This is a KoboToolbox export of the households without their members "
+                 "(Kobo's CSV export leaves repeated questions out). Export the form from "
+                 "KoboToolbox as XLSX, which holds the members on a second sheet, and "
+                 "import that workbook.")
+    if "parent_key" in keys:
+        return _("This is the members table of an ODK Central export, on its own. Download "
+                 "the submissions from Central as \"CSV with repeats\" (a ZIP) and import "
+                 "the ZIP as it is.")
+    if keys & form.CENTRAL_MARKS and not members:
+        return _("This is the main table of an ODK Central export, without the members. "
+                 "Download the submissions from Central as \"CSV with repeats\" (a ZIP) "
+                 "and import the ZIP as it is.")
+    return ""
 
 
-def _unknown_value(name: str, value: str) -> str:
-    codes = ", ".join(_CHOICES[name].values)
-    return _("unknown value %(value)r; use one of: %(codes)s (or an alias in docs/import.md)") \
-        % {"value": value[:40], "codes": codes}
-
-
-def _vulnerabilities(value: str) -> tuple[list[str], str, str]:
-    lookup = value_lookup("vulnerabilities")
-    codes: list[str] = []
-    unknown: list[str] = []
-    for part in VULNERABILITY_SEPARATORS.split(value):
-        if not part.strip():
-            continue
-        code = lookup.get(value_key(part))
-        if code is None:
-            unknown.append(part.strip()[:40])
-        elif code not in codes:
-            codes.append(code)
-    problem = ""
-    if unknown:
-        problem = _("unknown vulnerability %(values)s; use codes separated by ';': %(codes)s") \
-            % {"values": ", ".join(repr(u) for u in unknown),
-               "codes": ", ".join(Vulnerability.values)}
-    return codes, ";".join(sorted(codes) + [value_key(u) for u in unknown]), problem
-
-
-def _whole_number(value: str) -> tuple[int | None, str, str]:
-    if not value:
-        return None, "", ""
-    text = value[:-2] if value.endswith(".0") else value
-    if not text.isdigit() or not text.isascii():
-        return None, value, _("must be a whole number")
-    return int(text), str(int(text)), ""
-
-
-def _arrived_at(value: str) -> tuple[dt.datetime | None, str, str]:
-    """Parse 2023-09-28, 2023-09-28 14:30, 28.09.2023 or 28.09.2023 14:30, local time."""
-    if not value:
-        return None, "", ""
-    if match := _ARRIVED.match(value):
-        year, month, day, hour, minute, second = match.groups()
-    elif match := _ARRIVED_DOTTED.match(value):
-        day, month, year, hour, minute = match.groups()
-        second = None
-    else:
-        return None, value, _("use YYYY-MM-DD or YYYY-MM-DD HH:MM")
-    try:
-        naive = dt.datetime(  # noqa: DTZ001 - made aware on the next line
-            int(year), int(month), int(day), int(hour or 0), int(minute or 0), int(second or 0))
-    except ValueError:
-        return None, value, _("is not a date in the calendar")
-    moment = timezone.make_aware(naive)
-    if moment > clock.now() + dt.timedelta(minutes=5):
-        return None, value, _("is in the future")
-    if moment.year < 2000:
-        return None, value, _("is before 2000")
-    return moment, moment.isoformat(), ""

@@ -9,9 +9,10 @@ from django.utils.translation import gettext_lazy as _
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(label=_("File (CSV or XLSX)"),
+    file = forms.FileField(label=_("File (CSV or XLSX, or a KoboToolbox or ODK Central "
+                                   "export)"),
                            widget=forms.ClearableFileInput(
-                               attrs={"accept": ".csv,.xlsx,.tsv,.txt"}))
+                               attrs={"accept": ".csv,.xlsx,.tsv,.txt,.zip"}))
     site = forms.ChoiceField(label=_("Site"))
     dry_run = forms.BooleanField(required=False,
                                  label=_("Only check the file and report problems; store "

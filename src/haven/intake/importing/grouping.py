@@ -12,13 +12,14 @@ from __future__ import annotations
 import hashlib
 import sqlite3
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
-from haven.intake.importing.columns import KEY, Header, Row, header_read, row_read
+from haven.intake.importing.columns import KEY, Header
 from haven.intake.importing.reading import DEFAULT_LIMITS, FileRefused, Limits, Table
+from haven.intake.importing.rows import Row, row_read
 from haven.registry.services import MAX_MEMBERS
 
 MAX_SPLIT_HOUSEHOLDS = 1000
@@ -69,12 +70,12 @@ def scan(table: Table, *, limits: Limits = DEFAULT_LIMITS) -> Scan:
 
     Decoding errors anywhere in the file are found here, before anything is stored.
     """
-    rows = table.rows()
+    rows = _after_hashtags(table.rows())
     first = next(rows, None)
     if first is None or not any(c.strip() for c in first[1]):
         raise FileRefused(_("The first row must name the columns (household_key, "
                             "given_name, ...); it is empty."))
-    header = header_read(first[1], limits=limits)
+    header = table.header(first[1], limits=limits)
     key_index = next(i for i, name in header.fields if name == KEY)
     seen = SeenKeys()
     split: dict[str, int] = {}
@@ -123,7 +124,7 @@ def groups(table: Table, found: Scan, *, site: str,
     the household around it. A household past MAX_MEMBERS rows keeps only the rows it
     had, so one mistyped key repeated a million times cannot fill the memory.
     """
-    rows = table.rows()
+    rows = _after_hashtags(table.rows())
     next(rows, None)  # the header, read by `scan`
     current: Group | None = None
     lone: list[Group] = []  # yielded after the household around them, so the report is in order
@@ -154,6 +155,24 @@ def groups(table: Table, found: Scan, *, site: str,
     yield from lone
 
 
+def is_hashtag_row(cells: Sequence[str]) -> bool:
+    """Return whether a row holds HXL hashtags (`#beneficiary+name`): a second header row."""
+    filled = [c.strip() for c in cells if c.strip()]
+    return bool(filled) and all(c.startswith("#") for c in filled)
+
+
+def _after_hashtags(rows: Iterator[tuple[int, list[str]]]) -> Iterator[tuple[int, list[str]]]:
+    """Yield the rows, without an HXL hashtag row right under the header (Kobo writes one)."""
+    first = next(rows, None)
+    if first is None:
+        return
+    yield first
+    second = next(rows, None)
+    if second is not None and not is_hashtag_row(second[1]):
+        yield second
+    yield from rows
+
+
 def _too_many(key: str) -> str:
     return _("household %(key)r has more than %(n)d members: is the household_key right?") \
         % {"key": key[:40], "n": MAX_MEMBERS}
@@ -162,6 +181,8 @@ def _too_many(key: str) -> str:
 def _closed(group: Group, found: Scan) -> Group:
     if group.extra_rows:
         group.problem = _too_many(group.key)
+    elif problem := next((r.household_problem for r in group.rows if r.household_problem), ""):
+        group.problem = problem
     elif group.key in found.split:
         group.problem = _("the rows of household %(key)r are not next to each other (it "
                           "first appears at row %(row)d): put them together and import "

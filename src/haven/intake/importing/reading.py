@@ -2,12 +2,14 @@
 
 Every check that can refuse a file runs before a row is parsed:
 
-    file_check(path)      size; magic bytes (a ZIP for .xlsx, text for .csv); for XLSX
-                          the ZIP's declared sizes, member count and compression ratios
-                          (a zip bomb is refused before openpyxl opens it)
+    file_check(path)      size; magic bytes (a ZIP for .xlsx and ODK Central's .zip, text
+                          for .csv); for a ZIP its declared sizes, member count and
+                          compression ratios (a zip bomb is refused before it is opened)
     table_open(path)      the encoding (BOM, else strict UTF-8 over the whole file, else
-                          Windows-1251), the CSV delimiter, or the first XLSX sheet;
-                          yields (row number as a spreadsheet shows it, cells)
+                          Windows-1251), the CSV delimiter, or the first XLSX sheet — or,
+                          for a KoboToolbox workbook with a members sheet or an ODK
+                          Central ZIP, the form's export (`submissions`); yields (row
+                          number as a spreadsheet shows it, cells)
 
 Row numbers count every record from the header (row 1), blank ones included, so a
 report's "row 7" is the row a person sees as 7 in a spreadsheet.
@@ -23,11 +25,14 @@ import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from django.utils.translation import gettext as _
 
 from haven.core.errors import ValidationFailed
+
+if TYPE_CHECKING:
+    from haven.intake.importing.columns import Header
 
 MIB = 1024 * 1024
 ZIP_MAGIC = b"PK\x03\x04"
@@ -64,7 +69,7 @@ class FileRefused(ValidationFailed):
 
 @dataclass(frozen=True)
 class FileKind:
-    format: str  # "csv" or "xlsx"
+    format: str  # "csv", "xlsx" or "central" (ODK Central's ZIP of CSV files)
     size: int
 
 
@@ -86,14 +91,16 @@ def file_check(path: Path, *, name: str = "", limits: Limits = DEFAULT_LIMITS) -
     suffix = Path(name).suffix.lower()
     if head.startswith(OLE_MAGIC) or suffix == ".xls":
         raise FileRefused(_("This is an old Excel (.xls) file: save it as .xlsx or as CSV."))
-    if suffix == ".xlsx" or (suffix not in {".csv", ".txt", ".tsv"}
-                             and head.startswith(ZIP_MAGIC)):
+    if suffix in {".xlsx", ".zip"} or (suffix not in {".csv", ".txt", ".tsv"}
+                                       and head.startswith(ZIP_MAGIC)):
+        if not head.startswith(ZIP_MAGIC) and suffix == ".zip":
+            raise FileRefused(_("The file is named .zip but is not a ZIP archive. Download "
+                                "the ODK Central export again."))
         if not head.startswith(ZIP_MAGIC):
             raise FileRefused(_("The file is named .xlsx but is not an Excel workbook "
                                 "(an .xlsx file is a ZIP archive). Save it again as .xlsx "
                                 "or as CSV."))
-        _zip_check(path, limits)
-        return FileKind("xlsx", size)
+        return FileKind(_zip_check(path, limits), size)
     if head.startswith(ZIP_MAGIC):
         raise FileRefused(_("The file is named %(suffix)s but is a ZIP archive (an .xlsx "
                             "workbook?): name it .xlsx, or save it as CSV.")
@@ -135,8 +142,10 @@ def _utf16_without_bom(head: bytes) -> str | None:
     return encoding
 
 
-def _zip_check(path: Path, limits: Limits) -> None:
+def _zip_check(path: Path, limits: Limits) -> str:
     """Refuse a ZIP whose declared contents are too big or too compressed to be a workbook.
+
+    Return "xlsx" for a workbook, "central" for a ZIP of CSV files (ODK Central's export).
 
     Python's zipfile never inflates a member past its declared size (a member that tries
     fails its CRC check), so bounding the declared sizes bounds what openpyxl reads.
@@ -170,8 +179,13 @@ def _zip_check(path: Path, limits: Limits) -> None:
                             "%(limit)s MB. Save it as CSV, or split it.")
                           % {"size": _megabytes(shared),
                              "limit": _megabytes(limits.max_shared_strings_bytes)})
-    if "xl/workbook.xml" not in {m.filename for m in members}:
-        raise FileRefused(_("The file is a ZIP archive but not an Excel workbook."))
+    names = {m.filename for m in members}
+    if "xl/workbook.xml" in names:
+        return "xlsx"
+    if any(n.lower().endswith(".csv") for n in names):
+        return "central"
+    raise FileRefused(_("The file is a ZIP archive but not an Excel workbook, nor an ODK "
+                        "Central export of CSV files."))
 
 
 def encoding_sniff(path: Path) -> str:
@@ -222,6 +236,12 @@ class Table:
         """Yield (row number, cells) for every row, the header (row 1) included."""
         raise NotImplementedError
 
+    def header(self, cells: list[str], *, limits: Limits = DEFAULT_LIMITS) -> Header:
+        """Return the map of the header row `cells` (refusing a header that is not right)."""
+        from haven.intake.importing.columns import header_read  # noqa: PLC0415 - columns reads this module
+
+        return header_read(cells, limits=limits)
+
     def close(self) -> None:
         """Release the file."""
 
@@ -235,8 +255,9 @@ class Table:
 class CsvTable(Table):
     format = "csv"
 
-    def __init__(self, path: Path, limits: Limits) -> None:
+    def __init__(self, path: Path, limits: Limits, *, name: str = "") -> None:
         self.path = path
+        self.name = name or path.name
         self.limits = limits
         self.encoding = encoding_sniff(path)
         self._stream: IO[str] | None = None
@@ -264,6 +285,11 @@ class CsvTable(Table):
             delimiter = by_header
         return delimiter
 
+    def first_row(self) -> list[str]:
+        """Return the first row's cells (the header), reading no further."""
+        with self._open() as stream:
+            return next(csv.reader(stream, delimiter=self.delimiter), [])
+
     def rows(self) -> Iterator[tuple[int, list[str]]]:
         self._stream = self._open()
         reader = csv.reader(self._stream, delimiter=self.delimiter)
@@ -289,7 +315,7 @@ class CsvTable(Table):
 class XlsxTable(Table):
     format = "xlsx"
 
-    def __init__(self, path: Path, limits: Limits) -> None:
+    def __init__(self, path: Path, limits: Limits, *, sheet: int = 0) -> None:
         # Only XLSX imports pay for loading it. (Its stubs, types-openpyxl, are optional.)
         import openpyxl  # type: ignore[import-untyped, unused-ignore]  # noqa: PLC0415
 
@@ -305,7 +331,17 @@ class XlsxTable(Table):
         if not self._book.worksheets:
             self.close()
             raise FileRefused(_("The workbook has no sheet."))
-        self._sheet: Any = self._book.worksheets[0]
+        self._sheet: Any = self._book.worksheets[sheet]
+        self.sheet_title = str(self._sheet.title)
+
+    @staticmethod
+    def sheet_header(sheet: Any) -> list[str]:
+        """Return the first row of a read-only sheet as text."""
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)
+            for values in sheet.iter_rows(max_row=1, values_only=True):
+                return [cell_text(v) for v in values]
+        return []
 
     def rows(self) -> Iterator[tuple[int, list[str]]]:
         number = 0
@@ -345,8 +381,23 @@ def cell_text(value: object) -> str:  # noqa: PLR0911 - one return per kind of c
 
 
 def table_open(path: Path, kind: FileKind, *, limits: Limits = DEFAULT_LIMITS) -> Table:
-    """Open a checked file for reading its rows; use it as a context manager."""
+    """Open a checked file for reading its rows; use it as a context manager.
+
+    A KoboToolbox workbook with a members sheet and an ODK Central ZIP are read as a
+    form's export, one row per member with their household (`submissions`).
+    """
+    from haven.intake.importing import submissions  # noqa: PLC0415 - it builds on this module
+
+    if kind.format == "central":
+        return submissions.CentralZip(path, limits)
     if kind.format == "xlsx":
-        return XlsxTable(path, limits)
+        try:
+            export = submissions.kobo_workbook(path, limits)
+        except FileRefused:
+            raise
+        except Exception:  # openpyxl raises many kinds for a bad file
+            raise FileRefused(_("The workbook cannot be opened: save it again as .xlsx "
+                                "or as CSV.")) from None
+        return export or XlsxTable(path, limits)
     return CsvTable(path, limits)
 

@@ -13,14 +13,10 @@ from typing import IO, Any
 
 from django.utils.translation import gettext as _
 
+from haven.core.spreadsheets import csv_cells
+
 HEADER = ("row", "column", "problem")
 KEEP_LINES = 100_000
-_FORMULA = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _safe(cell: str) -> str:
-    """Return a cell a spreadsheet will not run as a formula (CSV injection)."""
-    return "'" + cell if cell.startswith(_FORMULA) else cell
 
 
 class ImportReport:
@@ -46,7 +42,8 @@ class ImportReport:
             self._file_writer.writerow(HEADER)
 
     def add(self, row: int, column: str, problem: str) -> None:
-        line = (str(row) if row else "", _safe(column), _safe(problem))
+        # A column's name and a problem quote the file: neither may run as a formula.
+        line = csv_cells((str(row) if row else "", column, problem))
         self.count += 1
         if self.count <= self.keep:
             self._kept_writer.writerow(line)
@@ -59,8 +56,9 @@ class ImportReport:
         text = self._kept.getvalue()
         if self.count > self.keep:
             more = csv.writer(out := io.StringIO())
-            more.writerow(("", "", _("... and %(n)d more problems: fix these and import the "
-                                     "file again") % {"n": self.count - self.keep}))
+            message = _("... and %(n)d more problems: fix these and import the file "
+                        "again") % {"n": self.count - self.keep}
+            more.writerow(csv_cells(("", "", message)))
             text += out.getvalue()
         return text
 

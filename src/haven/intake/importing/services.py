@@ -1,4 +1,4 @@
-"""Import households from a CSV or XLSX file through the registration service.
+"""Import households from a CSV, XLSX or form export file through the registration service.
 
     import_job_create   check the role, the site and the file (size, magic bytes, zip
                         bomb) before anything is read; return the job
@@ -6,10 +6,16 @@
                         second pass: batches of households through `households_register`
     import_households   both, for the command line
 
-Exactly once: every person row has a source key (see `columns`); a batch's households
-and one `Submission` per row, keyed `("import", source key)`, are written in one
-transaction. A batch is stored whole or not at all, so an import killed at any moment
-and run again skips the rows it stored and stores the rest. A household some of whose
+Exactly once: every person row has a source key (see `columns` and `rows`); a batch's
+households and one `Submission` per row, keyed `("import", source key)`, are written in
+one transaction. A row of a form's export (KoboToolbox, ODK Central: `submissions`) is
+keyed by its submission, and its household also gets the `Submission` the OpenRosa
+intake would have written for it, `("odk:<form id>", instanceID)`: a household received
+from an ODK device is skipped by an export that holds it, and one imported from an
+export is acknowledged, not stored again, when a device sends it.
+
+A batch is stored whole or not at all, so an import killed at any moment and run again
+skips the rows it stored and stores the rest. A household some of whose
 rows were stored before (an overlapping file that adds a member) is refused, naming the
 rows: the registry adds members to a stored household only through a correction.
 
@@ -33,7 +39,8 @@ from django.utils.translation import gettext as _
 from haven.core import clock
 from haven.core.bulk import uuid_converter
 from haven.core.errors import ValidationFailed
-from haven.intake.importing.columns import HOUSEHOLD_FIELDS, KEY, Header, Row
+from haven.intake.forms.build_xlsform import FORM_ID
+from haven.intake.importing.columns import HOUSEHOLD_FIELDS, KEY, Header
 from haven.intake.importing.grouping import Group, Scan, groups, scan
 from haven.intake.importing.processes import in_child_process
 from haven.intake.importing.reading import (
@@ -45,7 +52,9 @@ from haven.intake.importing.reading import (
     table_open,
 )
 from haven.intake.importing.report import ImportReport
+from haven.intake.importing.rows import Row
 from haven.intake.models import ImportJob, Submission
+from haven.intake.openrosa.services import EXPORT_DIGEST, SOURCE_PREFIX
 from haven.registry.models import Household, Site
 from haven.registry.selectors import site_by_slug
 from haven.registry.services import (
@@ -60,6 +69,8 @@ if TYPE_CHECKING:
     from haven.accounts.access import Actor
 
 SOURCE = "import"
+# Where the OpenRosa intake keeps the instanceIDs it received (openrosa.services).
+FORM_SOURCE = SOURCE_PREFIX + FORM_ID
 BATCH_HOUSEHOLDS = 500
 _MEMBER_ERROR = re.compile(r"^members\[(\d+)\](?:\.(\w+))?$")
 
@@ -284,14 +295,18 @@ class _Batch:
         outcome = _Outcome()
         existing = _existing_keys([row.key for group in batch.groups if group.key
                                    for row in group.rows])
+        received = _received([key for group in batch.groups if group.key
+                              for key in group.rows[0].submissions])
         rows = batch.rows
         ready: list[tuple[Group, int]] = []
         for index, group in enumerate(batch.groups):
             before = [row for row in group.rows if row.key in existing]
             if group.problem or not group.key:
                 self._refuse(outcome, group, household_problem=group.problem)
-            elif len(before) == len(group.rows):
-                outcome.skipped += len(before)
+            elif received.intersection(group.rows[0].submissions) or \
+                    len(before) == len(group.rows):
+                # Imported before, or received from an ODK device: stored already.
+                outcome.skipped += len(group.rows)
             elif before:
                 outcome.skipped += len(before)
                 new = [row for row in group.rows if row.key not in existing]
@@ -321,13 +336,21 @@ class _Batch:
         return outcome
 
     def _submissions(self, stored: list[tuple[Group, Household | None, list[Any]]]) -> None:
-        """One submission per row: its household, and the person its row became."""
+        """One submission per row: its household, and the person its row became.
+
+        A form export's household also gets its form submission, under its instanceID.
+        """
         if not stored:
             return
         _submissions_insert([
-            (row.key, row.digest, household.id, person)
+            (SOURCE, row.key, row.digest, household.id, person)
             for group, household, persons in stored if household is not None
             for row, person in zip(group.rows, persons, strict=True)
+        ] + [
+            (FORM_SOURCE, group.rows[0].submissions[0], _export_digest(group), household.id,
+             None)
+            for group, household, _persons in stored
+            if household is not None and group.rows[0].submissions
         ], received_by=self.actor.user.pk)
 
     def _refuse(self, outcome: _Outcome, group: Group, *, rows: list[Row] | None = None,
@@ -367,29 +390,47 @@ class _Batch:
         outcome.refused_rows += len(rows)
 
 
+def _export_digest(group: Group) -> str:
+    """Return a form submission's digest when it comes from an export: its rows' digests'."""
+    rows = "\x1f".join(row.digest for row in group.rows)
+    # Submission.digest holds 64 characters: the prefix and as much of the hash as fits.
+    return EXPORT_DIGEST + hashlib.sha256(rows.encode()).hexdigest()[:64 - len(EXPORT_DIGEST)]
+
+
 def _existing_keys(keys: list[str]) -> set[str]:
-    """Return those of the source keys that are stored: one query per 5,000 keys.
+    """Return those of the rows' source keys that are stored."""
+    return _stored_keys(keys, source=SOURCE)
+
+
+def _received(instance_ids: list[str]) -> set[str]:
+    """Return those of the form submissions' instanceIDs that are stored (ODK or export)."""
+    return _stored_keys(instance_ids, source=FORM_SOURCE) if instance_ids else set()
+
+
+def _stored_keys(keys: list[str], *, source: str) -> set[str]:
+    """Return those of the keys that are stored for `source`: one query per 5,000 keys.
 
     In SQL rather than through the ORM, whose preparing of each key of an `__in` lookup
     was 5% of the storing process's time.
     """
     meta = Submission._meta
     quote = connection.ops.quote_name
-    key, source = quote("key"), quote("source")  # the fields keep their names as columns
+    key, column = quote("key"), quote("source")  # the fields keep their names as columns
     found: set[str] = set()
     with connection.cursor() as cursor:
         for start in range(0, len(keys), 5000):  # well under SQLite's 32,766 parameters
             chunk = keys[start:start + 5000]
             cursor.execute(
                 f"SELECT {key} FROM {quote(meta.db_table)} "  # noqa: S608 - names only
-                f"WHERE {source} = %s AND {key} IN ({', '.join(['%s'] * len(chunk))})",
-                [SOURCE, *chunk])
+                f"WHERE {column} = %s AND {key} IN ({', '.join(['%s'] * len(chunk))})",
+                [source, *chunk])
             found.update(key for (key,) in cursor.fetchall())
     return found
 
 
-def _submissions_insert(rows: list[tuple[str, str, Any, Any]], *, received_by: int) -> None:
-    """Insert (key, digest, household id, person id) submissions in one executemany.
+def _submissions_insert(rows: list[tuple[str, str, str, Any, Any]], *,
+                        received_by: int) -> None:
+    """Insert (source, key, digest, household id, person id) submissions in one executemany.
 
     Measured: Submission model instances and bulk_create's per-field preparation took
     13% of an import's time; the values here are prepared by the fields themselves, so
@@ -408,8 +449,9 @@ def _submissions_insert(rows: list[tuple[str, str, Any, Any]], *, received_by: i
     uuid_db = uuid_converter(Submission)  # both ids are UUIDs: the field's own conversion
     with connection.cursor() as cursor:
         cursor.executemany(sql, [
-            (SOURCE, key, digest, uuid_db(household), uuid_db(person), now, received_by)
-            for key, digest, household, person in rows
+            (source, key, digest, uuid_db(household),
+             None if person is None else uuid_db(person), now, received_by)
+            for source, key, digest, household, person in rows
         ])
 
 

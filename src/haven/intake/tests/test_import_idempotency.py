@@ -9,7 +9,8 @@ import openpyxl
 import pytest
 
 from haven.intake.importing import services
-from haven.intake.importing.columns import header_read, row_read
+from haven.intake.importing.columns import header_read
+from haven.intake.importing.rows import row_read
 from haven.intake.importing.samples import COLUMNS, sample_csv, sample_households
 from haven.intake.importing.services import import_households
 from haven.intake.models import Submission

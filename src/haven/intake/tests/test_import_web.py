@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
+from pathlib import Path
 
 import pytest
 
@@ -92,6 +94,23 @@ def test_a_dry_run_upload_stores_no_household(users, tmp_path, started):
     assert job.dry_run
     assert not Household.objects.exists()
     assert "would be stored" in client.get(f"/imports/{job.pk}/").content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_kobo_export_uploaded_twice_is_stored_once(users, started):
+    """The formpack-made workbook of households and members, from the page, as from the CLI."""
+    path = Path(__file__).resolve().parent / "fixtures" / "kobo" / "kobo-labels-hy-groups.xlsx"
+    client = signed_in(users["coordinator"])
+    with clock.frozen_at(dt.datetime(2023, 10, 3, 12, tzinfo=dt.UTC)):
+        assert upload(client, path).status_code == 302
+        assert upload(client, path).status_code == 302
+        started()  # the two imports, one after the other
+    first, second = ImportJob.objects.order_by("pk")
+    assert (first.status, first.rows_stored, first.rows_refused) == ("done", 6, 0)
+    assert (second.rows_stored, second.rows_skipped) == (0, 6)
+    assert Household.objects.filter(channel="import").count() == 3
+    page = client.get(f"/imports/{second.pk}/").content.decode()
+    assert "0 rows (0 households) stored, 6 imported before, 0 refused." in page
 
 
 @pytest.mark.django_db

@@ -16,6 +16,7 @@ from haven.core.names.cleaning import clean_text
 from haven.registry.models import (
     Site,
 )
+from haven.registry.provinces import ISO_3166_2, PCODE, province_iso_code
 from haven.registry.selectors import site_by_slug
 from haven.registry.services.validation import MAX_SITE_TEXT, _choice, _Errors, problem_text
 from haven.registry.vocabulary import (
@@ -37,6 +38,9 @@ class SiteInput:
     name_ru: str = ""
     capacity: int | None = None
     is_active: bool = True
+    province_code: str = ""  # ISO 3166-2; empty: from the province's name where known
+    province_pcode: str = ""
+    pcode: str = ""
 
 
 def _slug_taken(slug: str, existing: Site | None) -> bool:
@@ -63,12 +67,27 @@ def _clean_site(site: SiteInput, *, existing: Site | None) -> dict[str, Any]:
                                             max_length=MAX_SITE_TEXT)
         except NameProblem as problem:
             errors.add(name_field, problem_text(problem))
+    _clean_codes(errors, site, values)
     if site.capacity is not None and not 0 <= site.capacity <= 1_000_000:
         errors.add("capacity", _("must be between 0 and 1,000,000"))
     values["capacity"] = site.capacity
     values["is_active"] = site.is_active
     errors.raise_if_any()
     return values
+
+
+def _clean_codes(errors: _Errors, site: SiteInput, values: dict[str, Any]) -> None:
+    """Check the administrative codes; an empty province code comes from the province's name."""
+    code = (site.province_code or "").strip().upper()
+    if code and not ISO_3166_2.match(code):
+        errors.add("province_code", _("use an ISO 3166-2 code such as AM-SU"))
+    values["province_code"] = code or province_iso_code(values.get("province", ""))
+    for name in ("province_pcode", "pcode"):
+        pcode = (getattr(site, name) or "").strip().upper()
+        if pcode and not PCODE.match(pcode):
+            errors.add(name, _("use a p-code: the country's two letters, then letters or "
+                               "digits (AM09)"))
+        values[name] = pcode
 
 
 def site_create(*, actor: Actor, site: SiteInput) -> Site:

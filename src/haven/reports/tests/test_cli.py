@@ -70,3 +70,25 @@ def test_help_has_examples():
     result = run("report", "sitrep", "--help")
     assert result.exit_code == 0
     assert "haven report sitrep --date 2023-09-29 --format pdf" in result.output
+
+
+def test_a_viewer_gets_the_published_figures_and_no_printout(registry, tmp_path):
+    result = run("report", "sitrep", "--date", "2023-09-25", "--format", "json", "-o", "-",
+                 "--user", "viewer")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert data["suppressed_below"] == 5
+    assert data["totals"]["registrations"] is None
+    refused = run("report", "sitrep", "--date", "2023-09-25", "--format", "pdf",
+                  "--user", "viewer", "-o", str(tmp_path / "x.pdf"))
+    assert refused.exit_code != 0
+    assert "published tables only" in refused.output
+    assert not (tmp_path / "x.pdf").exists()
+
+
+def test_csv_with_a_byte_order_mark_for_excel(registry, tmp_path):
+    target = tmp_path / "sites.csv"
+    result = run("report", "sitrep", "--date", "2023-09-25", "--format", "csv", "--bom",
+                 "-o", str(target))
+    assert result.exit_code == 0, result.output
+    assert target.read_bytes().startswith(b"\xef\xbb\xbfDate,Site,")

@@ -10,7 +10,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_the_dashboard_shows_figures_charts_and_tables(registry, users):
-    page = signed_in(users["viewer"]).get("/reports/?date=2023-09-25")
+    page = signed_in(users["coordinator"]).get("/reports/?date=2023-09-25")
     assert page.status_code == 200
     html = page.content.decode()
     assert "Situation report, 25 September 2023" in html
@@ -45,7 +45,7 @@ def test_the_auditor_gets_403(sites, users):
 
 
 def test_print_pdf_and_open_data_downloads(registry, users):
-    client = signed_in(users["viewer"])
+    client = signed_in(users["coordinator"])
     printable = client.get("/reports/print/?date=2023-09-25")
     assert printable.status_code == 200
     assert b"Situation report, 25 September 2023" in printable.content
@@ -57,3 +57,23 @@ def test_print_pdf_and_open_data_downloads(registry, users):
     dtm = client.get("/reports/open-data.xlsx?date=2023-09-25&table=dtm")
     assert dtm.content[:2] == b"PK"
     assert client.get("/reports/open-data.csv?table=people").status_code == 400
+    bom = client.get("/reports/open-data.csv?date=2023-09-25&bom=1")
+    assert bom.content.startswith(b"\xef\xbb\xbf")
+    assert client.get("/reports/open-data.csv?bom=perhaps").status_code == 400
+
+
+@pytest.mark.parametrize("role", ["viewer", "administrator"])
+def test_roles_without_exact_figures_see_the_published_table(registry, users, role):
+    client = signed_in(users[role])
+    page = client.get("/reports/?date=2023-09-25")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "Published figures, 25 September 2023" in html
+    assert "chart-image" not in html  # no exact figures, no charts drawn from them
+    # Goris' three persons are withheld; Vayk's zeros are shown.
+    assert '<td class="withheld" title="withheld">&lt;5</td>' in html
+    assert "open-data.csv?date=2023-09-25&amp;bom=1" in html
+    assert "Aram" not in html
+    assert client.get("/reports/print/?date=2023-09-25").status_code == 403
+    assert client.get("/reports/sitrep.pdf?date=2023-09-25").status_code == 403
+    assert client.get("/reports/open-data.csv?date=2023-09-25").status_code == 200
