@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from openpyxl import Workbook
 
 from haven.aid.models import Contribution, ContributionKind
+from haven.core.spreadsheets import spreadsheet_text
 
 
 @dataclass(frozen=True)
@@ -43,17 +44,6 @@ COLUMNS = [
     Column("need", _("Need"), "#description"),
 ]
 
-# A cell that starts like a formula is a formula to Excel and LibreOffice: =, +, -, @
-# and (for some) | and %, also after leading spaces or a byte-order mark.
-_FORMULA_START = ("=", "+", "-", "@", "|", "%", "\t", "\r")
-
-
-def _neutral(text: str) -> str:
-    # TODO(issue 10 item 6): the shared export-cell function replaces this at merge.
-    stripped = text.lstrip(" \ufeff")
-    return "'" + text if stripped.startswith(_FORMULA_START) else text
-
-
 def _number(value: Decimal | None) -> float | int | None:
     if value is None:
         return None
@@ -66,15 +56,15 @@ def fts_table(contributions: list[Contribution]) -> list[dict[str, Any]]:
     for c in contributions:
         cash = c.kind == ContributionKind.CASH
         rows.append({
-            "donor": _neutral(c.donor.name), "donor_kind": c.donor.kind,
+            "donor": spreadsheet_text(c.donor.name), "donor_kind": c.donor.kind,
             "donor_country": c.donor.country, "status": c.status,
             "date": c.status_date, "value_usd": _number(c.value_usd),
             "amount": _number(c.amount) if cash else None,
             "currency": c.currency if cash else "",
-            "item": "" if cash else _neutral(c.item),
+            "item": "" if cash else spreadsheet_text(c.item),
             "quantity": None if cash else _number(c.quantity),
             "unit": "" if cash else c.unit, "sector": c.sector,
-            "site": c.site.slug if c.site else "", "need": _neutral(c.need),
+            "site": c.site.slug if c.site else "", "need": spreadsheet_text(c.need),
         })
     return rows
 

@@ -18,6 +18,7 @@ from haven.accounts.access import actor_from_request
 from haven.audit.models import AuditAction, AuditEvent, Outcome
 from haven.audit.selectors import AuditFilters, audit_export, audit_page
 from haven.core import clock
+from haven.core.spreadsheets import spreadsheet_text
 from haven.core.web import page
 from haven.registry.selectors import record_ids_for_audit
 
@@ -70,23 +71,6 @@ def audit_list(request: HttpRequest) -> HttpResponse:
                   status=200 if not form.errors else 422)
 
 
-# TODO(issue 10, item 6): use the shared export helper that neutralises formulas in
-# every export once it is merged; this private copy follows the same rule.
-_FORMULA_STARTS = ("=", "+", "-", "@", "|", "%")
-
-
-def _spreadsheet_safe(value: str) -> str:
-    """Return a text cell a spreadsheet will not run: a formula gets a leading apostrophe.
-
-    A cell that starts with = + - @ | or %, after any whitespace or byte order mark, is
-    read as a formula by Excel, LibreOffice and Google Sheets. A failed login's user name
-    is whatever the attacker typed, so the audit export meets such cells.
-    """
-    if value.lstrip(" \t\r\n\ufeff").startswith(_FORMULA_STARTS):
-        return "'" + value
-    return value
-
-
 class _Echo:
     """A file-like object whose write returns the line, for streaming csv rows."""
 
@@ -102,10 +86,10 @@ def _rows(events: Iterator[AuditEvent]) -> Iterator[list[Any]]:
     yield CSV_HEADER
     for e in events:
         yield [timezone.localtime(e.at).isoformat(timespec="seconds"),
-               *(_spreadsheet_safe(v) for v in (e.username, e.role, e.site, e.action,
+               *(spreadsheet_text(v) for v in (e.username, e.role, e.site, e.action,
                                                 e.outcome, e.target_type)),
                e.target_count, " ".join(t.target_id for t in e.targets.all()),
-               _spreadsheet_safe(e.channel), e.client_address or ""]
+               spreadsheet_text(e.channel), e.client_address or ""]
 
 
 @page
