@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 import os
+import threading
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright runs an event loop
 
 pytest_plugins = ["haven.testing.factories"]
+
+# Hypothesis' per-example deadline (200 ms) measures the neighbours on a shared CI machine,
+# not Haven: properties are checked without it (time bounds live in bench/).
+hypothesis_settings.register_profile("haven", deadline=None)
+hypothesis_settings.load_profile("haven")
 
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
                  "--no-first-run", "--disable-background-networking",
@@ -35,6 +42,44 @@ def browser_type_launch_args(browser_type_launch_args):
             "args": CHROMIUM_ARGS}
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _live_server_serves_one_request_at_a_time():
+    """Serialise the live server's requests: on SQLite its threads share one connection.
+
+    The test database on SQLite is in memory, so Django hands the test's own connection to
+    every thread of the live server. A page that loads two photographs at once then ran two
+    views on one connection at the same moment; their ``atomic`` blocks interleaved ("pop
+    from empty list") and left the connection broken for every test after it (the CI run of
+    2026-12-06: 4 failed, 158 errors). A request runs its view, and reads its whole answer
+    (a streamed CSV reads the database as it goes), under one lock; PostgreSQL, where each
+    thread has its own connection, is served the same way so both runs behave alike.
+    """
+    from django.core.servers.basehttp import ThreadedWSGIServer  # noqa: PLC0415
+    from django.test.testcases import LiveServerThread  # noqa: PLC0415
+
+    lock = threading.Lock()
+
+    class OneRequestAtATime(ThreadedWSGIServer):
+        def set_app(self, application):
+            def serialised(environ, start_response):
+                with lock:
+                    answer = application(environ, start_response)
+                    try:
+                        body = b"".join(answer)
+                    finally:
+                        close = getattr(answer, "close", None)
+                        if close is not None:
+                            close()  # request_finished: still under the lock
+                return [body]
+
+            super().set_app(serialised)
+
+    original = LiveServerThread.server_class
+    LiveServerThread.server_class = OneRequestAtATime
+    yield
+    LiveServerThread.server_class = original
+
+
 @pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     """Argon2 is deliberately slow; tests that do not test hashing use a fast hasher."""
@@ -48,3 +93,25 @@ def _default_language():
     from django.utils import translation  # noqa: PLC0415 - after Django is set up
 
     translation.activate("en")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _flush_may_erase_the_audit_log():
+    """Let the flush between transactional tests empty the audit tables.
+
+    The database refuses DELETE and TRUNCATE of audit events (haven.audit.erasure); a
+    test run's wipe of the whole database is the one thing that may.
+    """
+    from django.core.management.commands import flush  # noqa: PLC0415 - Django is set up
+
+    from haven.audit.erasure import audit_erasure  # noqa: PLC0415
+
+    original = flush.Command.handle
+
+    def handle(self, *args, **options):
+        with audit_erasure():
+            return original(self, *args, **options)
+
+    flush.Command.handle = handle
+    yield
+    flush.Command.handle = original

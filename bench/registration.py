@@ -29,6 +29,7 @@ import multiprocessing
 import os
 import random
 import sqlite3
+import subprocess
 import sys
 import time
 import uuid
@@ -419,8 +420,28 @@ def run_mode(server: Server, args: argparse.Namespace, mode: str, duration: floa
                             cpu=cpu, locked_log_lines=locked_log)
 
 
+class ServerWithRequests(Server):
+    """The throw-away Haven with N open tracing requests before it serves (issue 11)."""
+
+    def __init__(self, *args: Any, open_requests: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.open_requests = open_requests
+
+    def prepare(self) -> None:
+        super().prepare()
+        if self.open_requests:
+            say(f"opening {self.open_requests} tracing requests")
+            done = subprocess.run(
+                [str(Path(self.haven).parent / "python"),
+                 str(REPO / "bench" / "tracing_requests.py"), str(self.open_requests)],
+                env=self.env, capture_output=True, text=True, check=False)
+            if done.returncode != 0:
+                raise SystemExit(f"opening tracing requests failed:\n{done.stderr[-2000:]}")
+
+
 def run_once(args: argparse.Namespace, workers: int) -> dict[str, Any]:
-    server = Server(Path(args.haven), workers, args.keep)
+    server = ServerWithRequests(Path(args.haven), workers, args.keep,
+                                open_requests=args.open_requests)
     modes = ["saturation", "paced"] if args.mode == "both" else [args.mode]
     results: dict[str, Any] = {"workers": workers, "modes": {}}
     all_samples: list[Sample] = []
@@ -554,6 +575,9 @@ exit status:
   1  a correctness check failed: exactly-once, a non-201 answer, or "database is locked"
   2  correct, but a performance target was missed
 """)
+    parser.add_argument("--open-requests", type=int, default=0, metavar="N",
+                        help="open N tracing requests before serving, so that every "
+                             "registration is checked against them (default: none)")
     parser.add_argument("--clients", type=int, default=TARGET_CLIENTS, metavar="N",
                         help="concurrent API clients, each with its own connection "
                              "(default: %(default)s)")
@@ -599,7 +623,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     report: dict[str, Any] = {
         "benchmark": "registration",
         "machine": machine(),
-        "settings": {"clients": args.clients, "client_processes": args.client_processes,
+        "settings": {"open_requests": args.open_requests, "clients": args.clients,
+                     "client_processes": args.client_processes,
                      "workers": args.workers, "duration_s": args.duration, "rate": args.rate,
                      "warmup_s": args.warmup, "mode": args.mode},
         "runs": [],

@@ -84,20 +84,24 @@ class Server:
                 env=self.env, stdout=out, stderr=err, start_new_session=True)
         self._wait_until_answering()
 
-    def _wait_until_answering(self, timeout: float = 60.0) -> None:
+    def _wait_until_answering(self, timeout: float = 300.0) -> None:
+        # Five minutes: on a shared 2-core machine under load, collectstatic and gunicorn's
+        # start took over a minute, and a benchmark or test then failed for nothing.
         assert self.process is not None  # noqa: S101 - start() set it
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 raise SystemExit(f"haven serve exited with {self.process.returncode}:\n"
                                  + self.log_tail())
-            with contextlib.suppress(OSError, http.client.HTTPException):
-                connection = http.client.HTTPConnection(self.host, self.port, timeout=5)
+            connection = http.client.HTTPConnection(self.host, self.port, timeout=5)
+            try:
                 connection.request("GET", "/api/v1/sites",
                                    headers={"Authorization": f"Bearer {self.token}"})
                 if connection.getresponse().status == 200:
-                    connection.close()
                     return
+            except (OSError, http.client.HTTPException):
+                pass  # not answering yet (a slow start: the socket is closed below all the same)
+            finally:
                 connection.close()
             time.sleep(0.1)
         raise SystemExit(f"haven serve did not answer within {timeout:.0f} s:\n"

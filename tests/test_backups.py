@@ -128,9 +128,13 @@ def test_a_backup_taken_while_a_clerk_writes_restores_everything_acknowledged(
         acknowledged.append(line.strip())
     before_backup = list(acknowledged)
     backup = live.haven("backup", "--to", str(tmp_path / "backups"))
-    out, _err = clerk.communicate(timeout=600)  # the clerk went on meanwhile
-    assert clerk.returncode == 0
-    acknowledged += out.split()
+    # The clerk went on meanwhile. Read the rest through the same text stream: lines it
+    # printed before the backup may already sit in that stream's buffer, which
+    # communicate() (reading the pipe itself) would skip.
+    assert clerk.stdout is not None
+    acknowledged += clerk.stdout.read().split()
+    _out, err = clerk.communicate(timeout=600)
+    assert clerk.returncode == 0, err
     assert len(acknowledged) == 150
     files = list((tmp_path / "backups").glob("haven-*.tar.age"))
     assert len(files) == 1

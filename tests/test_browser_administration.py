@@ -16,7 +16,7 @@ from playwright.sync_api import Page, expect
 
 from haven.accounts.models import DeviceCredential, User
 from haven.intake.tests.test_openrosa_recordings import Device
-from haven.testing.browser import log_in
+from haven.testing.browser import log_in, menu_open
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -26,7 +26,7 @@ def test_an_administrator_adds_a_user_and_a_device_then_revokes_it(page: Page, l
     base = live_server.url
     log_in(page, base, "admin")
 
-    page.click("nav >> text=Users")
+    menu_open(page, "Users")
     page.click("text=Add a user")
     page.fill("input[name=username]", "narine.goris")
     page.select_option("select[name=role]", "registrar")
@@ -38,7 +38,7 @@ def test_an_administrator_adds_a_user_and_a_device_then_revokes_it(page: Page, l
     assert narine.check_password(password)
     assert [s.slug for s in narine.sites.all()] == ["goris"]
 
-    page.click("nav >> text=Devices")
+    menu_open(page, "Devices")
     page.click("text=Goris")
     page.fill("input[name=label]", "tablet 3, triage tent")
     page.click("button:has-text('Create credentials and show the QR code')")

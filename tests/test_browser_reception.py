@@ -9,7 +9,7 @@ from playwright.sync_api import Page, expect
 from haven.reception.models import Stay
 from haven.reception.services import UnitInput, placement_create, unit_create
 from haven.registry.models import Arrival
-from haven.testing.browser import log_in
+from haven.testing.browser import log_in, menu_open
 from haven.testing.factories import actor_for, member
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -36,7 +36,7 @@ def test_a_family_of_five_refused_at_goris_is_placed_at_vayk(page: Page, live_se
                                                               shelters, make_household):
     five = family(make_household, 5, "goris")
     log_in(page, live_server.url, "coordinator")
-    page.click("nav >> text=Reception")
+    menu_open(page, "Reception")
     page.click("main >> text=Place a household")
     page.fill("input[name=household]", five.code)
     page.press("input[name=household]", "Enter")
@@ -59,7 +59,7 @@ def test_a_family_of_six_arrives_at_vayk_by_one_scanned_card(page: Page, live_se
     six = family(make_household, 6, "kornidzor")  # registered at the border, not Vayk's yet
     scanned = six.members.get(position=3).code
     log_in(page, live_server.url, "registrar-vayk")
-    page.click("nav >> text=Household arrival")
+    menu_open(page, "Household arrival")
     code = page.locator("input[name=code]")
     expect(code).to_be_focused()
     # A USB scanner is a keyboard: it types the QR payload quickly, then Enter.

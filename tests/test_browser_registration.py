@@ -62,5 +62,8 @@ def test_register_a_family_and_keep_it_from_another_site(page: Page, live_server
     page.goto(f"{base}/households/")
     expect(page.locator("main")).not_to_contain_text(code)
     person_code = person_url.rstrip("/").rsplit("/", 1)[1]
-    page.goto(f"{base}/persons/?q={person_code}")
+    page.goto(f"{base}/persons/")  # the search is POSTed: no name or code in the URL
+    page.fill("input[name='q']", person_code)
+    page.click("form.filters button[type='submit']")
     expect(page.locator("main")).to_contain_text("No person matches these filters.")
+    assert person_code not in page.url

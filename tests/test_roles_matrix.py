@@ -30,6 +30,7 @@ from haven.protection.tests.matrix import (
 from haven.registry.models import Person, Site
 from haven.testing.factories import ApiClient, actor_for, member
 from haven.testing.reception import reception_bodies, reception_records, reception_renewals
+from haven.testing.tracing import tracing_bodies, tracing_records, tracing_renewals
 
 ROLES = ["administrator", "coordinator", "registrar", "tracing_officer", "protection_officer",
          "auditor", "viewer"]
@@ -104,6 +105,8 @@ def records(users, make_household) -> dict[str, dict[str, str]]:
         out[site]["match"] = str(MatchCandidate.objects.create(
             left_id=pair[0], right_id=pair[1], probability=0.8, created_at=clock.now(),
             updated_at=clock.now()).pk)
+    for site in ("goris", "vayk"):  # a report chart of each site, for /reports/charts/{chart}
+        out[site]["chart"] = "occupancy"
     for site in ("goris", "vayk"):  # a user acting for each site, for /users/{user}/
         out[site]["user"] = users["registrar" if site == "goris" else "registrar_vayk"].username
     border = make_household(site="kornidzor", members=[member(given_name="Tigran")])
@@ -147,13 +150,21 @@ def records(users, make_household) -> dict[str, dict[str, str]]:
     for site in ("goris", "vayk"):  # reception: units, a placement, a run (haven.reception)
         out[site].update(reception_records(site, users, make_household))
     out["renew"] = reception_renewals(users, make_household)
+    for site in ("goris", "vayk"):  # tracing: a request with an alert, a child's case
+        out[site].update(tracing_records(users, site))
+    out["renew"].update(tracing_renewals(users))
     return out
 
 
 SERIAL = itertools.count(1)  # names that must differ from one role's request to the next
 MULTIPART = {"/api/v1/documentation/heritage/{heritage}/observations",
              "/api/v1/documentation/households/{household}/homes",
-             "/api/v1/documentation/homes/{home}/reports"}
+             "/api/v1/documentation/homes/{home}/reports",
+             "/api/v1/tracing/pfif"}
+# A PFIF file of one person (haven.tracing.pfif_exchange); imported again, it adds nothing.
+PFIF_FILE = (b'<pfif:pfif xmlns:pfif="http://zesty.ca/pfif/1.4"><pfif:person>'
+             b"<pfif:person_record_id>pf.example.org/person.1</pfif:person_record_id>"
+             b"<pfif:full_name>Anahit Vardanyan</pfif:full_name></pfif:person></pfif:pfif>")
 
 
 def _body(request: str, target: dict[str, str], records: dict[str, Any]) -> Any:
@@ -199,8 +210,13 @@ def _body(request: str, target: dict[str, str], records: dict[str, Any]) -> Any:
             "site": target["site"], "item": "Hygiene kit", "unit": "kits", "quantity": 1,
             "given_name": "Narine", "family_name": "Sargsyan",
             "repeat_reason": "the roles matrix test hands out once per role"},
+        "POST /api/v1/tracing/pfif": {"site": target["site"], "file": io.BytesIO(PFIF_FILE)},
+        "POST /api/v1/rights/export": {"person": target["person"], "format": "json"},
+        "POST /api/v1/rights/erase": {"person": target["person"], "confirm": target["person"],
+                                      "reason": "the roles matrix test"},
         **protection_bodies(target),
         **reception_bodies(target, records),
+        **tracing_bodies(target),
     }
     return bodies.get(request)
 
@@ -212,6 +228,8 @@ def attempt(request: str, role: str, target: dict[str, str], users, records) -> 
     if renew is not None:
         target = {**target, **renew(target["site"])}
     path = template.format(**target)
+    if template.startswith("/reports/charts/"):  # a chart names its sites in the query
+        path += f"?site={target['site']}"
     if request in PROTECTION_RESETS:  # a step that can be taken once: undone for each role
         PROTECTION_RESETS[request](target)
     if path.startswith("/api/v1"):

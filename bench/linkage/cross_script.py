@@ -40,6 +40,7 @@ for path in (REPO, REPO / "src"):
     if str(path) not in sys.path:
         sys.path.insert(0, str(path))
 
+from bench.linkage import adversarial  # noqa: E402
 from bench.linkage.diagnosis import diagnose_pairs  # noqa: E402
 from bench.linkage.metrics import Scores, cluster_scores, pair_scores, wrong_pairs  # noqa: E402
 from bench.linkage.peers import (  # noqa: E402
@@ -51,6 +52,7 @@ from bench.linkage.peers import (  # noqa: E402
 from bench.linkage.people import (  # noqa: E402
     TRUTH,
     Generated,
+    Variation,
     generate,
     pair_kind,
     pair_variations,
@@ -119,15 +121,34 @@ def run_splink(generated: Generated, *, flatten: bool) -> Run:
     return run
 
 
+def review_queue(run: Run) -> list[Any]:
+    """Return the pairs the registry would queue: one per pair of clusters, the likeliest.
+
+    Every returned pair whose records ended in two clusters (between the thresholds, or
+    above the upper one but refused by the clustering because the records contradict
+    each other); a reviewer is asked about two clusters once.
+    """
+    clusters = run.clusters.astype(str).to_dict()
+    best: dict[tuple[str, str], Any] = {}
+    for pair in run.extra.pairs:
+        a, b = clusters[pair.left_id], clusters[pair.right_id]
+        if a == b or not getattr(pair, "is_question", lambda: True)():
+            continue
+        key = (a, b) if a < b else (b, a)
+        if key not in best or pair.probability > best[key].probability:
+            best[key] = pair
+    return list(best.values())
+
+
 def after_review(run: Run, truth: pd.Series) -> tuple[Scores, int]:
     """Return Haven's scores once a perfect reviewer confirms the queue's true pairs.
 
-    The review queue is every pair between the thresholds; confirming a pair joins the
-    two clusters (as a must-link does), rejecting it changes nothing. Also return the
-    queue's length: the reviewers' work.
+    The review queue is `review_queue`; confirming a pair joins the two clusters (as a
+    must-link does), rejecting it changes nothing. Also return the queue's length: the
+    reviewers' work.
     """
     clusters = run.clusters.astype(str).to_dict()
-    queue = [p for p in run.extra.pairs if p.probability < UPPER]
+    queue = review_queue(run)
     parent: dict[str, str] = {}
 
     def find(x: str) -> str:
@@ -327,9 +348,16 @@ def report(runs: list[Run], generated: Generated, analysis: dict[str, Any] | Non
             print(f"Haven / {run.system}: F1 x{haven.scores.f1 / max(run.scores.f1, 1e-9):.2f}, "
                   f"time x{haven.seconds / run.seconds:.2f}")
         if reviewed is not None:
-            print(f"Haven after a perfect review of its queue ({reviewed[1]:,} pairs between "
-                  f"the thresholds): precision {reviewed[0].precision:.4f}, recall "
+            print(f"Haven after a perfect review of its queue ({reviewed[1]:,} pairs, one per "
+                  f"pair of clusters): precision {reviewed[0].precision:.4f}, recall "
                   f"{reviewed[0].recall:.4f}, F1 {reviewed[0].f1:.4f}")
+            queue = review_queue(next(r for r in runs if r.system == "haven"))
+            in_review = {i for p in queue for i in (p.left_id, p.right_id)}
+            total = len(generated.records)
+            reasons = collections.Counter(p.reason or "?" for p in queue)
+            print(f"review queue: {len(queue):,} pairs, {len(in_review):,} records in a pair "
+                  f"({len(in_review) / total:.2%} of {total:,} records; target <= 2%); "
+                  "reasons: " + ", ".join(f"{k} {v}" for k, v in reasons.most_common()))
         met = haven.scores.f1 >= TARGET_F1
         print(f"target F1 >= {TARGET_F1}: {'met' if met else 'NOT met'} "
               f"({haven.scores.f1:.4f})")
@@ -397,10 +425,22 @@ def main() -> int:
     parser.add_argument("--examples", type=int, default=8,
                         help="examples of Haven's missed and false pairs to print")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    parser.add_argument("--classic", action="store_true",
+                        help="people.py as it was before issue 16's hard cases")
+    parser.add_argument("--generator", choices=("people", "adversarial"), default="people",
+                        help="adversarial: bench/linkage/adversarial.py, built apart from "
+                             "people.py (no error analysis: it keeps no relationships)")
     options = parser.parse_args()
     systems = options.only or list(SYSTEMS)
     info = machine()
-    generated = generate(options.records, seed=options.seed)
+    if options.generator == "adversarial":
+        # The independent generator: its own name tables and families built to chain.
+        generated = Generated(records=adversarial.generate(options.records,
+                                                           seed=options.seed),
+                              persons={})
+    else:
+        generated = generate(options.records, seed=options.seed,
+                             variation=Variation.classic() if options.classic else None)
     truth = generated.records.set_index("record_id")[TRUTH]
     household = not options.no_household
     runs = []
@@ -416,7 +456,7 @@ def main() -> int:
     haven = next((r for r in runs if r.system == "haven"), None)
     reviewed = after_review(haven, truth) if haven else None
     analysis = error_analysis(generated, haven, examples=options.examples,
-                              household=household) if haven else None
+                              household=household) if haven and generated.persons else None
     if options.json:
         print(json.dumps({
             "machine": info, "records": options.records, "seed": options.seed,

@@ -40,7 +40,13 @@ if str(REPO / "src") not in sys.path:
     sys.path.insert(0, str(REPO / "src"))
 
 from haven.intake.scenarios.model import Scenario, scenario_load  # noqa: E402
-from haven.intake.scenarios.names import NameEntry, patronymic, spelling, typo  # noqa: E402
+from haven.intake.scenarios.names import (  # noqa: E402
+    NameEntry,
+    patronymic,
+    russian_to_latin,
+    spelling,
+    typo,
+)
 from haven.intake.scenarios.people import HouseholdComposer, Member  # noqa: E402
 from haven.intake.scenarios.writing import Hand, Scribe  # noqa: E402
 
@@ -73,6 +79,22 @@ class Variation:
     twins: float = 0.08  # of households with a minor child: one of them has a twin
     namesakes: float = 0.35  # of people alone: given the commonest names of their sex
     common: int = 3  # how many of the commonest given names and surnames make namesakes
+    # Issue 16's hard cases (0 in Variation.classic(), the benchmark before them):
+    # a slip typed in Armenian or Cyrillic letters, then read into Latin letters by
+    # another clerk (neither the name key nor the Latin string agrees any more)...
+    source_typo: float = 0.10  # per name part of a later registration in Latin letters
+    # ... a later registration that leaves every member's birth date out (relatives
+    # sharing surname, phone and origin, with nothing to tell parent from child)...
+    undated_registration: float = 0.12
+    # ... siblings born the same year (another day) and spouses born the same year.
+    same_year_siblings: float = 0.5  # of households with two children or more
+    same_year_spouses: float = 0.3
+
+    @classmethod
+    def classic(cls) -> Variation:
+        """The benchmark as it was before issue 16's hard cases (for before/after figures)."""
+        return cls(source_typo=0.0, undated_registration=0.0, same_year_siblings=0.0,
+                   same_year_spouses=0.0)
 
 
 @dataclass
@@ -135,18 +157,37 @@ class _Writer:
             return f"{birth.year:04d}-{birth.month:02d}", ["date_year_month"]
         return birth.isoformat(), []
 
-    def write(self, member: Member, hand: Hand, *, later: bool, origin: str, phone: str
-              ) -> dict[str, str]:
+    def slip_then_latin(self, entry: NameEntry, hand: Hand) -> str:
+        """Return the name with a slip typed in Armenian (or Russian) letters, read into Latin.
+
+        A clerk copies a name from a form another clerk wrote in Armenian or Cyrillic,
+        slip included, into Latin letters: with this module's own letter table (not
+        Haven's transliteration), so that the benchmark does not grade Haven's tables
+        with themselves.
+        """
+        if hand.form == "russian" and "cyrillic" in entry.forms:
+            return russian_to_latin(typo(entry.forms["cyrillic"][0], self.rng))
+        return armenian_to_latin(typo(entry.forms["armenian"][0], self.rng))
+
+    def write(self, member: Member, hand: Hand, *, later: bool, origin: str, phone: str,
+              undated: bool = False) -> dict[str, str]:
         rng, variation = self.rng, self.variation
         notes: list[str] = []
         given, family = self.spell(hand, member.given), self.spell(hand, member.family)
+        if later and hand.script == "latin":
+            if rng.random() < variation.source_typo:
+                given, notes = self.slip_then_latin(member.given, hand), [
+                    *notes, "typo_given_name", "typo_before_transliteration"]
+            if rng.random() < variation.source_typo:
+                family, notes = self.slip_then_latin(member.family, hand), [
+                    *notes, "typo_family_name", "typo_before_transliteration"]
         if later and rng.random() < variation.typo:
             given, notes = typo(given, rng), [*notes, "typo_given_name"]
         if later and rng.random() < variation.typo:
             family, notes = typo(family, rng), [*notes, "typo_family_name"]
         father = (patronymic(member.father, daughter=member.sex == "female", script=hand.script)
                   if hand.patronymics else "")
-        change = _draw(rng, variation.dates) if later else "same"
+        change = "missing" if undated else _draw(rng, variation.dates) if later else "same"
         birth, date_notes = self.birth(member, change)
         sex = member.sex
         if later and rng.random() < variation.missing_sex:
@@ -187,6 +228,7 @@ def generate(records: int, *, seed: int = 2023,
         household = f"H{households:06d}"
         members = composer.compose(composer.size(), day=ARRIVAL, share=0.3, care=1.0)
         twin_of = _plant_twin(members, rng, variation, scenario)
+        _same_years(members, rng, variation)
         namesake = len(members) == 1 and rng.random() < variation.namesakes
         if namesake:
             member = members[0]
@@ -218,8 +260,10 @@ def generate(records: int, *, seed: int = 2023,
             # A later registration may leave someone out (a person registering alone).
             chosen = members if not later or rng.random() < 0.6 else \
                 rng.sample(members, rng.randint(1, len(members)))
+            undated = later and len(chosen) > 1 and rng.random() < variation.undated_registration
             for member in chosen:
-                row = writer.write(member, hand, later=later, origin=origin, phone=phone)
+                row = writer.write(member, hand, later=later, origin=origin, phone=phone,
+                                   undated=undated)
                 row.update(person_id=member.true_id, household_id=f"R{registrations:06d}",
                            registration=str(time + 1))
                 rows.append(row)
@@ -255,6 +299,43 @@ def _plant_twin(members: list[Member], rng: random.Random, variation: Variation,
     members.append(replace(child, given=given, sex=sex, document_number=document,
                            vulnerabilities=[]))
     return {position, len(members) - 1}
+
+
+def _same_years(members: list[Member], rng: random.Random, variation: Variation) -> None:
+    """Give a child a sibling's birth year, a spouse the head's (another day): hard negatives."""
+    births = [m.birth for m in members]
+    # Twins keep their shared birth date: only a child born alone is moved.
+    children = [m for m in members if m.relationship == "child" and births.count(m.birth) == 1]
+    if len(children) >= 2 and rng.random() < variation.same_year_siblings:
+        older, younger = rng.sample(children, 2)
+        _move_year(younger, older.birth.year, rng)
+    head = next((m for m in members if m.relationship == "head"), None)
+    spouse = next((m for m in members if m.relationship == "spouse"), None)
+    if head and spouse and rng.random() < variation.same_year_spouses:
+        _move_year(spouse, head.birth.year, rng)
+
+
+def _move_year(member: Member, year: int, rng: random.Random) -> None:
+    day = member.birth.day if (member.birth.month, member.birth.day) != (2, 29) else 28
+    member.birth = dt.date(year, member.birth.month, day)
+    if member.birth.year == year and rng.random() < 0.5:
+        member.birth = member.birth.replace(day=rng.randint(1, 28))
+
+
+# Armenian letters read into Latin by a clerk: the common Eastern reading, written out
+# here on purpose instead of taken from Haven (see slip_then_latin).
+_ARMENIAN_LATIN = dict(zip(
+    "աբգդեզէըթժիլխծկհձղճմյնշոչպջռսվտրցւփքօֆ",
+    ["a", "b", "g", "d", "e", "z", "e", "y", "t", "zh", "i", "l", "kh", "ts", "k", "h",
+     "dz", "gh", "ch", "m", "y", "n", "sh", "o", "ch", "p", "j", "r", "s", "v", "t", "r",
+     "ts", "v", "p", "k", "o", "f"], strict=True))
+
+
+def armenian_to_latin(text: str) -> str:
+    """Return Armenian letters in Latin ones (ու → u, և → ev), first letter capital."""
+    lowered = text.lower().replace("ու", "u").replace("և", "ev")
+    latin = "".join(_ARMENIAN_LATIN.get(ch, ch) for ch in lowered)
+    return latin[:1].upper() + latin[1:]
 
 
 def _draw(rng: random.Random, weights: dict[str, float]) -> str:
@@ -318,10 +399,13 @@ def main() -> int:
     parser.add_argument("--records", type=int, default=20_000)
     parser.add_argument("--seed", type=int, default=2023)
     parser.add_argument("--output", type=Path, required=True, help="CSV file to write")
+    parser.add_argument("--classic", action="store_true",
+                        help="the benchmark before issue 16's hard cases")
     parser.add_argument("--truth", action="store_true",
                         help="also write person_id, script and notes (else engine columns)")
     options = parser.parse_args()
-    generated = generate(options.records, seed=options.seed)
+    generated = generate(options.records, seed=options.seed,
+                         variation=Variation.classic() if options.classic else None)
     frame = generated.records if options.truth else generated.engine_input()
     frame.to_csv(options.output, index=False)
     persons = frame[TRUTH].nunique() if options.truth else generated.records[TRUTH].nunique()

@@ -7,9 +7,16 @@ import re
 
 import pandas as pd
 import pytest
-from bench.linkage import febrl_shaped
+from bench.linkage import adversarial, febrl_shaped
 from bench.linkage.metrics import cluster_scores, pair_scores, wrong_pairs
-from bench.linkage.people import ENGINE_COLUMNS, TRUTH, generate, pair_kind, pair_variations
+from bench.linkage.people import (
+    ENGINE_COLUMNS,
+    TRUTH,
+    Variation,
+    generate,
+    pair_kind,
+    pair_variations,
+)
 
 DATE = re.compile(r"^$|^\d{4}(-\d{2}(-\d{2})?)?$")
 
@@ -144,3 +151,31 @@ def test_febrl_shaped_table_is_deterministic_with_duplicates_of_originals():
                    for c in febrl_shaped.COLUMNS) for _, row in kept.iterrows()]
     assert len(differs) > 100
     assert sum(differs) / len(differs) > 0.9  # nearly every duplicate is corrupted
+
+
+def test_the_hardened_benchmark_holds_issue_16s_hard_cases(people):
+    records = people.records
+    notes = records["notes"]
+    assert notes.str.contains("typo_before_transliteration").sum() > 20
+    # Later registrations of several members with no birth date at all.
+    undated = records.groupby("household_id")["birth_date"].agg(
+        lambda dates: len(dates) > 1 and (dates == "").all())
+    assert undated.sum() > 10
+    # Siblings born the same year: two children of one household, one birth year.
+    children = [p for p in people.persons.values() if p.relationship == "child"]
+    by_household = collections.defaultdict(list)
+    for child in children:
+        by_household[child.household].append(child.birth.year)
+    assert sum(len(years) != len(set(years)) for years in by_household.values()) > 10
+    classic = generate(3000, seed=11, variation=Variation.classic())
+    assert not classic.records["notes"].str.contains("typo_before_transliteration").any()
+
+
+def test_the_adversarial_generator_is_its_own_and_deterministic():
+    first = adversarial.generate(2000, seed=3)
+    pd.testing.assert_frame_equal(first, adversarial.generate(2000, seed=3))
+    assert set(ENGINE_COLUMNS) <= set(first.columns)
+    assert first["person_id"].nunique() < len(first)  # people registered more than once
+    assert {"armenian", "cyrillic", "latin-eastern", "latin-western"} <= set(first["script"])
+    assert first["notes"].str.contains("slip_given_armenian").any()
+    assert first["notes"].str.contains("slip_given_cyrillic").any()

@@ -14,6 +14,7 @@ from haven.accounts import selectors, services
 from haven.accounts.access import actor_from_request
 from haven.accounts.forms import DeviceForm
 from haven.core.errors import ValidationFailed
+from haven.core.http import parse_id
 from haven.core.web import page
 
 
@@ -42,8 +43,7 @@ def device_site(request: HttpRequest, site: str) -> HttpResponse:
     if request.method == "POST":
         if request.POST.get("action") == "revoke":
             number = request.POST.get("device", "")
-            revoked = services.device_revoke(actor=actor, device=int(number)
-                                             if number.isdigit() and len(number) < 19 else 0)
+            revoked = services.device_revoke(actor=actor, device=parse_id(number) or 0)
             messages.success(request, _("Revoked “%(label)s”: it can no longer fetch forms or "
                                         "send.") % {"label": revoked.label})
             return redirect("device-site", site=found.slug)

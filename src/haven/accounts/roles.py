@@ -72,6 +72,14 @@ class Policy:
     split_households: bool = False
     run_transport: bool = False
     print_cards: bool = False
+    # People's rights over their data (haven.rights): export one person's full record
+    # for them, and erase a person where the law and the mission allow it.
+    subject_access: bool = False
+    erase_records: bool = False
+    # Family tracing (haven.tracing): tracing requests at the user's sites (`all_sites`:
+    # every site), search for the sought across the registry, alerts, reunification, the
+    # unaccompanied children's list and the safe-and-well desk.
+    trace: bool = False
 
 
 # The reception desk's work, for the roles that register people (haven.reception).
@@ -90,7 +98,8 @@ POLICIES: dict[str, Policy] = {
                              manage_users=True, manage_devices=True, manage_aid=True,
                              document_return=True, refer=True, record_casualties=True,
                              read_casualties=True, care_left_behind=True, read_left_behind=True,
-                             **RECEPTION, split_households=True),
+                             **RECEPTION, split_households=True,
+                             subject_access=True, erase_records=True, trace=True),
     Role.REGISTRAR: Policy(read_records=True, register=True, read_aggregates=True,
                            exact_figures=True, review_matches=True, document_return=True,
                            **RECEPTION),
@@ -99,13 +108,14 @@ POLICIES: dict[str, Policy] = {
     # details): the dead, the missing and those left behind are whom families ask about.
     Role.TRACING_OFFICER: Policy(all_sites=True, read_records=True, read_aggregates=True,
                                  exact_figures=True, read_casualties=True,
-                                 read_left_behind=True),
+                                 read_left_behind=True, trace=True),
     Role.PROTECTION_OFFICER: Policy(read_records=True, register=True, medical_fields=True,
                                     read_aggregates=True, exact_figures=True,
                                     review_matches=True, document_return=True,
                                     refer=True, record_casualties=True, read_casualties=True,
                                     care_left_behind=True, read_left_behind=True,
-                                    testimonies=True, **RECEPTION, split_households=True),
+                                    testimonies=True, **RECEPTION, split_households=True,
+                                    trace=True),
     Role.AUDITOR: Policy(all_sites=True, read_audit=True),
     Role.VIEWER: Policy(all_sites=True, read_aggregates=True),
     # A phone sends registrations for its one site through the OpenRosa endpoints only;
@@ -113,6 +123,11 @@ POLICIES: dict[str, Policy] = {
     # a household code at most). The API and the pages refuse device credentials outright.
     Role.DEVICE: Policy(read_records=True, register=True),
 }
+
+
+# Roles that must sign in with a second factor (TOTP or a recovery code): they reach every
+# site's records, the audit log, or the users (haven.accounts.two_factor). Others may.
+TWO_FACTOR_ROLES = frozenset({Role.ADMINISTRATOR, Role.COORDINATOR, Role.AUDITOR})
 
 
 def policy_for(role: str) -> Policy:

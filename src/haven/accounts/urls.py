@@ -2,10 +2,12 @@
 
 from django.urls import path
 
-from haven.accounts import device_views, user_views
+from haven.accounts import device_views, two_factor_views, user_views
 
 urlpatterns = [
     path("account/password/", user_views.password_change, name="password-change"),
+    path("account/two-factor/", two_factor_views.enrol, name="otp-enrol"),
+    path("account/two-factor/verify/", two_factor_views.verify, name="otp-verify"),
     path("tokens/", user_views.token_list, name="token-list"),
     path("users/", user_views.user_list, name="user-list"),
     path("users/new/", user_views.user_new, name="user-new"),

@@ -8,7 +8,6 @@ from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -16,8 +15,9 @@ from haven.accounts import selectors, services
 from haven.accounts.access import Actor, actor_from_request
 from haven.accounts.forms import PasswordChangeForm, UserFilterForm, UserForm
 from haven.accounts.models import User
+from haven.accounts.services.two_factor import otp_reset
 from haven.core.errors import HavenError, ValidationFailed
-from haven.core.web import page
+from haven.core.web import next_url, page
 from haven.registry.models import Site
 
 
@@ -96,6 +96,10 @@ def _user_action(request: HttpRequest, actor: Actor, person: User) -> HttpRespon
         services.user_sign_out(actor=actor, username=name)
         messages.success(request, _("Ended every session of %(name)s and revoked their "
                                     "tokens.") % {"name": name})
+    elif action == "reset_two_factor":
+        otp_reset(actor=actor, username=name)
+        messages.success(request, _("Reset the two-factor authentication of %(name)s: they set "
+                                    "it up again at their next login.") % {"name": name})
     elif action == "revoke_token":
         services.token_revoke(actor=actor, ref=request.POST.get("token", "")[:20])
         messages.success(request, _("Revoked the token."))
@@ -179,13 +183,6 @@ def token_list(request: HttpRequest) -> HttpResponse:
     })
 
 
-def _next_url(request: HttpRequest) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        return target
-    return ""
-
-
 @page
 @require_http_methods(["GET", "POST"])
 def password_change(request: HttpRequest) -> HttpResponse:
@@ -201,7 +198,7 @@ def password_change(request: HttpRequest) -> HttpResponse:
         else:
             update_session_auth_hash(request, user)  # this session goes on; the others end
             messages.success(request, _("Your password is changed."))
-            return redirect(_next_url(request) or "home")
+            return redirect(next_url(request) or "home")
     return render(request, "accounts/password_change.html", {
-        "form": form, "forced": actor.user.must_change_password, "next": _next_url(request),
+        "form": form, "forced": actor.user.must_change_password, "next": next_url(request),
     }, status=422 if form.errors else 200)

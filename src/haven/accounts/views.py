@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from haven.accounts.access import actor_from_request, client_address
 from haven.accounts.acting import choose_site
+from haven.accounts.lockout import address_locked
 from haven.audit.models import AuditAction, Outcome
 from haven.audit.services import audit_record
 
@@ -37,15 +38,23 @@ class LoginView(auth_views.LoginView):
         return super().form_invalid(form)
 
 
-def locked_out(request: HttpRequest, credentials: Any = None, *args: Any,
-               **kwargs: Any) -> HttpResponse:
-    """Answer a locked-out login attempt, whether or not the username exists."""
-    audit_record(actor=None, action=AuditAction.LOGIN_FAILED, outcome=Outcome.DENIED,
+def locked_out(request: HttpRequest, original_response: HttpResponse | None = None,
+               credentials: Any = None) -> HttpResponse:
+    """Answer a locked-out login attempt, whether or not the username exists.
+
+    A refusal by the limit per address (password spraying over many user names,
+    haven.accounts.lockout) says so, and is audited under its own action. django-axes 8
+    calls this with (request, original_response, credentials).
+    """
+    by_address = address_locked(request)
+    audit_record(actor=None, outcome=Outcome.DENIED,
+                 action=AuditAction.LOGIN_ADDRESS_LOCKED if by_address
+                 else AuditAction.LOGIN_FAILED,
                  username=str((credentials or {}).get("username", ""))[:150],
                  client_address=client_address(request), channel="web")
     form = AuthenticationForm(request)
     return render(request, "accounts/login.html",
-                  {"form": form, "locked": True}, status=429)
+                  {"form": form, "locked": True, "address_locked": by_address}, status=429)
 
 
 @require_POST

@@ -28,7 +28,7 @@ from haven.aid.models import (
 from haven.audit.models import AuditAction
 from haven.audit.services import audit_record
 from haven.core.errors import NotFound, PermissionDenied
-from haven.registry.selectors import household_get, households_visible
+from haven.registry.selectors import household_codes_visible, household_get
 
 if TYPE_CHECKING:
     from haven.accounts.access import Actor
@@ -192,9 +192,7 @@ def distribution_list(*, actor: Actor, site_id: int, limit: int = 100) -> list[D
         given = list(Distribution.objects.filter(site_id=site_id)
                      .select_related("site", "household")[:limit])
         # A hand-out names its household only to those who may see the household.
-        visible = set(households_visible(actor).filter(
-            pk__in={d.household_id for d in given if d.household_id})
-            .values_list("pk", flat=True))
+        visible = household_codes_visible(actor, [d.household_id for d in given])
         for d in given:
             if d.household_id is not None and d.household_id not in visible:
                 d.household = None

@@ -10,6 +10,8 @@ from django.utils.translation import gettext_lazy as _
 class AuditAction(models.TextChoices):
     LOGIN = "login", _("Logged in")
     LOGIN_FAILED = "login_failed", _("Failed login")
+    LOGIN_ADDRESS_LOCKED = ("login.address_locked",
+                            _("Refused a login: too many failures from the address"))
     LOGOUT = "logout", _("Logged out")
     HOUSEHOLD_CREATE = "household.create", _("Registered a household")
     HOUSEHOLD_UPDATE = "household.update", _("Changed a household")
@@ -51,6 +53,9 @@ class AuditAction(models.TextChoices):
     TESTIMONY_WITHDRAW = "testimony.withdraw", _("Recorded the withdrawal of a testimony")
     EVIDENCE_EXPORT = "evidence.export", _("Exported evidence")
     EVIDENCE_MANIFEST = "evidence.manifest", _("Sealed an evidence export's manifest")
+    # PFIF exchange with other family-links systems (haven.tracing.pfif_exchange)
+    PFIF_IMPORT = "pfif.import", _("Imported persons and notes from a PFIF file")
+    PFIF_EXPORT = "pfif.export", _("Exported persons and notes as a PFIF file")
     # Administration (haven.accounts): users, credentials, devices; the audit export.
     USER_UPDATE = "user.update", _("Changed a user's role or sites")
     USER_DEACTIVATE = "user.deactivate", _("Deactivated a user")
@@ -99,6 +104,25 @@ class AuditAction(models.TextChoices):
     RUN_VIEW = "run.view", _("Viewed a transport run")
     RUN_LIST = "run.list", _("Listed transport runs")
     NO_SHOW_LIST = "no_show.list", _("Listed passengers who did not arrive")
+    READ_DENIED = "read.denied", _("Was refused a page or record")
+    # Imports (haven.intake): a job's page, and its report of refused rows.
+    IMPORT_JOB_VIEW = "import.view", _("Viewed an import")
+    IMPORT_REPORT_DOWNLOAD = "import.report", _("Downloaded an import's report")
+    PERSON_EXPORT = "person.export", _("Exported a person's full record for them")
+    PERSON_ERASE = "person.erase", _("Erased a person's record")
+    RETENTION_RUN = "retention.run", _("Deleted data past its retention period")
+    OTP_ENROL = "otp.enrol", _("Set up two-factor authentication")
+    OTP_VERIFY_FAILED = "otp.failed", _("Entered a wrong two-factor code")
+    OTP_RESET = "otp.reset", _("Reset a user's two-factor authentication")
+    TRACING_REQUEST_CREATE = "tracing.create", _("Opened a tracing request")
+    TRACING_REQUEST_VIEW = "tracing.view", _("Viewed a tracing request")
+    TRACING_REQUEST_UPDATE = "tracing.update", _("Changed a tracing request's status")
+    TRACING_SEARCH = "tracing.search", _("Searched the registry for a tracing request")
+    TRACING_ALERT_DECIDE = "tracing.alert", _("Decided on a tracing match")
+    TRACING_REUNIFY = "tracing.reunify", _("Recorded a reunification")
+    CHILD_CASE_UPDATE = "tracing.child", _("Closed an unaccompanied child's case")
+    SAFE_AND_WELL_CONSENT = "tracing.sw_consent", _("Recorded consent to tell the family")
+    SAFE_AND_WELL_LOOKUP = "tracing.sw_lookup", _("Answered a safe-and-well question")
 
 
 class Outcome(models.TextChoices):
@@ -123,6 +147,8 @@ class AuditEvent(models.Model):
     target_count = models.PositiveIntegerField(default=0)
     channel = models.CharField(max_length=10, blank=True)
     client_address = models.GenericIPAddressField(null=True, blank=True)
+    # SHA-256 of the previous event's hash and this event's values (haven.audit.chain).
+    chain_hash = models.CharField(max_length=64, default="", editable=False)
 
     class Meta:
         ordering = ["-at", "-id"]

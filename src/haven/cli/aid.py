@@ -12,20 +12,10 @@ from typing import TYPE_CHECKING
 
 import click
 
-from haven.cli.main import cli, django_command
+from haven.cli.main import actor_named, cli, django_command
 
 if TYPE_CHECKING:
-    from haven.accounts.access import Actor
-
-
-def _actor(username: str) -> Actor:
-    from haven.accounts.access import Actor
-    from haven.accounts.models import User
-
-    user = User.objects.filter(username=username, is_active=True).first()
-    if user is None:
-        raise click.UsageError(f"no active user {username!r}")
-    return Actor(user=user, channel="cli")
+    pass
 
 
 @cli.group("aid")
@@ -52,7 +42,7 @@ def rate(currency: str, date: dt.datetime, usd_per_unit: str, username: str) -> 
     from haven.aid.records import plain
     from haven.aid.services import exchange_rate_set
 
-    saved = exchange_rate_set(actor=_actor(username), currency=currency, date=date.date(),
+    saved = exchange_rate_set(actor=actor_named(username), currency=currency, date=date.date(),
                               usd_per_unit=usd_per_unit)
     click.echo(f"{saved.currency} from {saved.date}: {plain(saved.usd_per_unit)} USD")
 
@@ -65,7 +55,7 @@ def undelivered(username: str) -> None:
     from haven.aid.records import plain
     from haven.aid.selectors import contribution_list
 
-    views = contribution_list(actor=_actor(username), undelivered=True)
+    views = contribution_list(actor=actor_named(username), undelivered=True)
     if not views:
         click.echo("Everything pledged has been delivered.")
         return
@@ -89,7 +79,7 @@ def export(username: str, fmt: str, bom: bool, output: Path) -> None:
     from haven.aid.exports import fts_csv, fts_xlsx
     from haven.aid.selectors import fts_rows
 
-    rows = fts_rows(actor=_actor(username))
+    rows = fts_rows(actor=actor_named(username))
     partial = output.with_name(output.name + ".partial")
     if fmt == "csv":
         partial.write_text(fts_csv(rows, bom=bom), encoding="utf-8")

@@ -61,6 +61,9 @@ def demo(scenario: str | None, scale: float) -> None:
     click.echo(f"Demo logins (password for all: {DEMO_PASSWORD}):")
     for username, role, sites in USERS:
         click.echo(f"  {username:<22} {role:<20} {', '.join(sites) or 'all sites'}")
+    click.echo("Administrators, coordinators and the auditor set up two-factor authentication "
+               "at their first login: scan the QR code with an authenticator app, or type the "
+               "key shown under it (docs/security.md, 'Two-factor authentication').")
 
 
 def _reception_demo() -> None:

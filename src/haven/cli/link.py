@@ -23,6 +23,8 @@ import click
 from haven.cli.main import cli
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     import pandas as pd
 
     from haven.linkage.engine import DedupeResult
@@ -45,7 +47,8 @@ def _default_threshold(variable: str, default: float) -> float:
         raise click.ClickException(str(exc)) from None
 
 
-def _read_records(path: Path) -> pd.DataFrame:
+def read_csv_strings(path: Path) -> pd.DataFrame:
+    """Read a CSV of records (UTF-8, with or without a BOM), or exit with what is wrong."""
     import pandas as pd
 
     try:
@@ -59,9 +62,12 @@ def _read_records(path: Path) -> pd.DataFrame:
         raise click.ClickException(f"{path}: not a CSV file ({first_line})") from None
 
 
-def _write_clusters(result: DedupeResult, ids: list[str], output: Path) -> None:
-    # Write beside the target and rename: a reader never sees half a file, and an
-    # interrupted run leaves any earlier output as it was.
+def write_csv_atomically(output: Path, header: list[str], rows: Iterable[list[str]]) -> None:
+    """Write a CSV beside `output` and rename it into place.
+
+    A reader never sees half a file, and an interrupted run leaves any earlier output as
+    it was (`haven link dedupe`, `haven trace match`).
+    """
     output.parent.mkdir(parents=True, exist_ok=True)
     handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 - closed before the rename
         "w", newline="", encoding="utf-8", dir=output.parent, prefix=f".{output.name}.",
@@ -69,14 +75,18 @@ def _write_clusters(result: DedupeResult, ids: list[str], output: Path) -> None:
     try:
         with handle:
             writer = csv.writer(handle)
-            writer.writerow(["record_id", "cluster_id", "match_probability"])
-            for record_id in ids:
-                writer.writerow([record_id, result.clusters[record_id],
-                                 f"{result.probabilities[record_id]:.6f}"])
+            writer.writerow(header)
+            writer.writerows(rows)
         os.replace(handle.name, output)
     except BaseException:
         Path(handle.name).unlink(missing_ok=True)
         raise
+
+
+def _write_clusters(result: DedupeResult, ids: list[str], output: Path) -> None:
+    write_csv_atomically(output, ["record_id", "cluster_id", "match_probability"], (
+        [record_id, result.clusters[record_id], f"{result.probabilities[record_id]:.6f}"]
+        for record_id in ids))
 
 
 class _StageLines:
@@ -104,7 +114,7 @@ class _StageLines:
                    "[default: HAVEN_LINK_AUTO_THRESHOLD or 0.95].")
 @click.option("--review-threshold", type=click.FloatRange(0, 1), default=None,
               help="Count pairs from this probability up as review pairs "
-                   "[default: HAVEN_LINK_REVIEW_THRESHOLD or 0.60].")
+                   "[default: HAVEN_LINK_REVIEW_THRESHOLD or 0.80].")
 @click.option("--model", "model_path", type=click.Path(exists=True, dir_okay=False,
                                                        path_type=Path),
               help="Reuse a trained model (JSON from --save-model) instead of training.")
@@ -140,7 +150,7 @@ def dedupe_command(*, input_path: Path, output_path: Path, engine: str,
     upper = auto_threshold if auto_threshold is not None else _default_threshold(
         "HAVEN_LINK_AUTO_THRESHOLD", 0.95)
     lower = review_threshold if review_threshold is not None else _default_threshold(
-        "HAVEN_LINK_REVIEW_THRESHOLD", 0.60)
+        "HAVEN_LINK_REVIEW_THRESHOLD", 0.80)
     from haven.linkage.engine import EngineInputError, Thresholds, dedupe
 
     if lower > upper:
@@ -154,7 +164,7 @@ def dedupe_command(*, input_path: Path, output_path: Path, engine: str,
             raise click.ClickException(f"{model_path}: not a model file ({exc})") from None
         if not isinstance(model, dict) or "comparisons" not in model:
             raise click.ClickException(f"{model_path}: not a model file (no comparisons)")
-    records = _read_records(input_path)
+    records = read_csv_strings(input_path)
     try:
         result = dedupe(records, engine=engine, thresholds=Thresholds(upper=upper, lower=lower),
                         model=model, progress=_StageLines())

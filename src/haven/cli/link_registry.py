@@ -12,20 +12,10 @@ from typing import TYPE_CHECKING
 import click
 
 from haven.cli.link import link_group
-from haven.cli.main import django_command
+from haven.cli.main import actor_named, django_command
 
 if TYPE_CHECKING:
-    from haven.accounts.access import Actor
-
-
-def _actor(username: str) -> Actor:
-    from haven.accounts.access import Actor
-    from haven.accounts.models import User
-
-    user = User.objects.filter(username=username, is_active=True).first()
-    if user is None:
-        raise click.UsageError(f"no active user {username!r}")
-    return Actor(user=user, channel="cli")
+    pass
 
 
 class _Stages:
@@ -83,7 +73,7 @@ def link_run_command(engine: str, incremental: bool, since: dt.datetime | None,
 
     if since is not None and not incremental:
         raise click.UsageError("--since goes with --incremental")
-    actor = _actor(username)
+    actor = actor_named(username)
     stages = _Stages()
     try:
         if incremental:
@@ -115,5 +105,5 @@ def link_unmerge_command(person: str, username: str) -> None:
     """
     from haven.linkage import services
 
-    services.person_unmerge(actor=_actor(username), person=person)
+    services.person_unmerge(actor=actor_named(username), person=person)
     click.echo(f"Unmerged {person}.")

@@ -8,9 +8,12 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from functools import wraps
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
+
+if TYPE_CHECKING:
+    from haven.accounts.access import Actor
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -35,7 +38,15 @@ def django_command(func: F) -> F:
             raise click.ClickException(details) from None
         except HavenError as exc:
             raise click.ClickException(exc.message) from None
-        except DatabaseError as exc:
+        except (DatabaseError, OSError) as exc:
+            from haven.core.disk_full import is_disk_full
+
+            if is_disk_full(exc):
+                raise click.ClickException(
+                    "the disk holding Haven's data is full: what was not reported done "
+                    "was not stored; free some space and run the command again") from None
+            if not isinstance(exc, DatabaseError):
+                raise
             first_line = (str(exc).strip() or type(exc).__name__).splitlines()[0]
             raise click.ClickException(
                 f"database error: {first_line} (check HAVEN_DATABASE_URL; "
@@ -60,6 +71,21 @@ def cli() -> None:
     """
 
 
+def actor_named(username: str) -> Actor:
+    """Return the acting user of a command (`--user NAME`): an active account, or a usage error.
+
+    Every command acts as a named user, so the same roles, sites and audit apply as on the
+    pages and the API.
+    """
+    from haven.accounts.access import Actor
+    from haven.accounts.models import User
+
+    user = User.objects.filter(username=username, is_active=True).first()
+    if user is None:
+        raise click.UsageError(f"no active user {username!r}")
+    return Actor(user=user, channel="cli")
+
+
 def main() -> None:
     """Run the `haven` command group with every command registered."""
     # Importing the command modules registers their commands on haven.cli.main's group.
@@ -67,6 +93,7 @@ def main() -> None:
     # run the group the commands were registered on.
     from haven.cli import (  # noqa: F401
         aid,
+        audit,
         backup,
         demo,
         devices,
@@ -75,11 +102,16 @@ def main() -> None:
         keys,
         link,
         link_registry,
+        notifications,
         protection,
         reception,
         report,
+        rights,
         scenario,
         server,
+        trace,
+        trace_exchange,
+        trace_requests,
         users,
     )
     from haven.cli.main import cli as group

@@ -10,23 +10,14 @@ from typing import TYPE_CHECKING
 
 import click
 
-from haven.cli.main import cli, django_command
+from haven.cli.main import actor_named, cli, django_command
+from haven.core.files import file_write_whole
 
 if TYPE_CHECKING:
-    from haven.accounts.access import Actor
+    pass
 
 USER = click.option("--user", "username", required=True, metavar="NAME",
                     help="Act as this user, with their role and sites (every step is audited).")
-
-
-def _actor(username: str) -> Actor:
-    from haven.accounts.access import Actor
-    from haven.accounts.models import User
-
-    user = User.objects.filter(username=username, is_active=True).first()
-    if user is None:
-        raise click.UsageError(f"no active user {username!r}")
-    return Actor(user=user, channel="cli")
 
 
 @cli.group("reception")
@@ -56,7 +47,7 @@ def unit_add(site: str, name: str, beds: int, accessible_beds: int, username: st
     """Add a room, hall or tent with its beds to a shelter site."""
     from haven.reception.services import UnitInput, unit_create
 
-    unit = unit_create(actor=_actor(username), site=site,
+    unit = unit_create(actor=actor_named(username), site=site,
                        unit=UnitInput(name=name, beds=beds, accessible_beds=accessible_beds))
     click.echo(f"Added {unit.name} to {site}: {unit.beds} beds, {unit.accessible_beds} "
                f"accessible.")
@@ -70,7 +61,7 @@ def occupancy(site: str | None, username: str) -> None:
     """Print beds, people present and expected, and free beds, per site and unit."""
     from haven.reception.selectors import shelters_occupancy, site_occupancy
 
-    actor = _actor(username)
+    actor = actor_named(username)
     found = [site_occupancy(actor=actor, site=site)] if site else \
         shelters_occupancy(actor=actor)
     if not found:
@@ -95,7 +86,7 @@ def place(household: str, site: str, unit: str | None, username: str) -> None:
     """Place a household, all its members together; refused when it does not fit."""
     from haven.reception.services import placement_create
 
-    placed = placement_create(actor=_actor(username), household=household, site=site,
+    placed = placement_create(actor=actor_named(username), household=household, site=site,
                               unit=unit)
     stays = list(placed.placement.stays.select_related("unit"))
     units = sorted({s.unit.name for s in stays})
@@ -115,8 +106,8 @@ def cards(households: tuple[str, ...], site: str, output: Path, username: str) -
     """Print household cards: one household on A6, several on A4 sheets of four."""
     from haven.reception.cards import cards_pdf
 
-    document = cards_pdf(actor=_actor(username), households=list(households), site=site)
-    output.write_bytes(document.pdf)
+    document = cards_pdf(actor=actor_named(username), households=list(households), site=site)
+    file_write_whole(output, document.pdf)
     click.echo(f"Wrote {document.cards} cards of {document.households} households to {output}.")
 
 
@@ -128,7 +119,7 @@ def runs(status: str, username: str) -> None:
     """List the transport runs from or to your sites, latest first."""
     from haven.reception.selectors import run_list
 
-    page = run_list(actor=_actor(username), status=status, per_page=200)
+    page = run_list(actor=actor_named(username), status=status, per_page=200)
     if not page.items:
         click.echo("No runs.")
     for summary in page.items:
@@ -149,6 +140,6 @@ def arrive(run: str, absent: tuple[str, ...], username: str) -> None:
     """Record a run's arrival: every passenger not absent arrives at its destination."""
     from haven.reception.services import run_arrive
 
-    done = run_arrive(actor=_actor(username), run=run, absent=list(absent))
+    done = run_arrive(actor=actor_named(username), run=run, absent=list(absent))
     click.echo(f"Arrived at {done.run.destination.slug}: {len(done.arrived)} recorded, "
                f"{len(done.to_register)} to register, {len(done.no_shows)} flagged for tracing.")

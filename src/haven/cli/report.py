@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 import click
 
 from haven.cli.main import cli, django_command
+from haven.core.files import file_write_whole
 
 if TYPE_CHECKING:
     from haven.accounts.access import Actor
@@ -37,6 +38,10 @@ def _date(ctx: click.Context, param: click.Parameter, value: str | None) -> dt.d
 @report_group.command("sitrep")
 @click.option("--date", "date", callback=_date, metavar="YYYY-MM-DD",
               help="The local day the report is for (default: today in HAVEN_TIME_ZONE).")
+@click.option("--from", "start", callback=_date, metavar="YYYY-MM-DD",
+              help="For pdf and html: the first day of the series shown (default: the first "
+                   "day with arrivals). Without --date and --from, pdf and html cover the days "
+                   "that have arrivals.")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="pdf", show_default=True,
               help="pdf and html: the printable report, exact figures; csv and xlsx: the "
                    "open-data table with HXL hashtags, small counts suppressed; json: the "
@@ -56,8 +61,9 @@ def _date(ctx: click.Context, param: click.Parameter, value: str | None) -> dt.d
               help="For csv: start the file with a UTF-8 byte-order mark, so that Excel "
                    "reads Armenian and Cyrillic right.")
 @django_command
-def sitrep_command(*, date: dt.date | None, fmt: str, sites: tuple[str, ...], table: str,
-                   output: Path | None, username: str | None, bom: bool) -> None:
+def sitrep_command(*, date: dt.date | None, start: dt.date | None, fmt: str,
+                   sites: tuple[str, ...], table: str, output: Path | None,
+                   username: str | None, bom: bool) -> None:
     """Write the situation report for one day.
 
     \b
@@ -78,11 +84,17 @@ def sitrep_command(*, date: dt.date | None, fmt: str, sites: tuple[str, ...], ta
     from haven.reports.publication import open_data_table
     from haven.reports.published import sitrep_answer
     from haven.reports.rendering import sitrep_html, sitrep_pdf
-    from haven.reports.services import sitrep_build
+    from haven.reports.services import report_period, sitrep_build
 
     actor = _actor(username)
     day = date or report_today()
-    report = sitrep_build(actor=actor, date=day, sites=list(sites) or None)
+    first: dt.date | None = None
+    if fmt in {"pdf", "html"}:  # the printed report: the period with data, a few pages
+        period = report_period(actor=actor, sites=list(sites) or None,
+                               start=start.isoformat() if start else None,
+                               end=date.isoformat() if date else None)
+        day, first = period.end, period.start
+    report = sitrep_build(actor=actor, date=day, sites=list(sites) or None, start=first)
     content: bytes
     if fmt in {"pdf", "html"} and not actor.policy.exact_figures:
         raise PermissionDenied(f"{actor.user.username} receives the published tables only: "
@@ -105,7 +117,7 @@ def sitrep_command(*, date: dt.date | None, fmt: str, sites: tuple[str, ...], ta
         return
     suffix = f"-{table}" if fmt in {"csv", "xlsx"} and table != "sites" else ""
     target = output or Path(f"sitrep-{day.isoformat()}{suffix}.{fmt}")
-    target.write_bytes(content)
+    file_write_whole(target, content)
     click.echo(f"Wrote {target} ({len(content):,} bytes): {report.arrivals:,} persons, "
                f"{report.registrations:,} registrations up to {day.isoformat()}.")
 

@@ -12,6 +12,12 @@ import click
 
 from haven.cli.main import cli, django_command
 
+# The access log's line: address, method, path (no query string), protocol, status, size,
+# time. A query string can carry what a user typed (a name, a birth date, a phone: the
+# pages send those by POST, but a bookmarked or hand-made URL may not); the path alone
+# says what was asked for. Device tokens in ODK paths are redacted (RedactingLogger).
+ACCESS_LOG_FORMAT = '%(h)s "%(m)s %(U)s %(H)s" %(s)s %(b)s %(M)sms'
+
 
 @cli.command()
 @click.option("--host", default="127.0.0.1", show_default=True,
@@ -51,7 +57,7 @@ def serve(host: str, port: int, workers: int) -> None:
     from haven.core.redaction import redact
 
     class RedactingLogger(Logger):
-        """Gunicorn's access log, without device tokens from ODK URLs."""
+        """Gunicorn's access log, without device tokens from ODK URLs (nor query strings)."""
 
         def atoms(self, resp: Any, req: Any, environ: Any, request_time: Any) -> dict[str, Any]:
             found: dict[str, Any] = super().atoms(resp, req, environ, request_time)
@@ -63,7 +69,7 @@ def serve(host: str, port: int, workers: int) -> None:
                 "bind": f"{host}:{port}",
                 "workers": workers or multiprocessing.cpu_count() * 2 + 1,
                 "accesslog": "-",
-                "access_log_format": '%(h)s "%(r)s" %(s)s %(b)s %(M)sms',
+                "access_log_format": ACCESS_LOG_FORMAT,
                 "timeout": 60,
                 "graceful_timeout": 10,
                 "forwarded_allow_ips": "127.0.0.1",

@@ -242,6 +242,20 @@ def user_sign_out_command(name: str) -> None:
     click.echo(f"Ended every session of {name} and revoked {revoked} token(s).")
 
 
+@user.command("reset-2fa")
+@click.argument("name")
+@django_command
+def user_reset_two_factor(name: str) -> None:
+    """Remove NAME's authenticator and recovery codes (a lost phone); end their sessions.
+
+    They set up two-factor authentication again at their next login.
+    """
+    from haven.accounts.services.two_factor import otp_reset
+
+    otp_reset(actor=None, username=name)
+    click.echo(f"Reset the two-factor authentication of {name}; their sessions ended.")
+
+
 @cli.group()
 def token() -> None:
     """API tokens for scripts and integrations (ODK devices use device credentials).

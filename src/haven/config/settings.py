@@ -18,6 +18,7 @@ from haven.config.environment import (
     env_list,
     env_str,
     secret_key,
+    sqlite_file_create,
     var_dir,
 )
 
@@ -37,6 +38,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "axes",
+    "django_otp",  # two-factor authentication (haven.accounts.two_factor)
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "ninja",  # serves Swagger UI from its own static files, no CDN
     "haven.core",
     "haven.accounts",
@@ -44,11 +48,16 @@ INSTALLED_APPS = [
     "haven.registry",
     "haven.intake",
     "haven.linkage",
+    "haven.pfif",
     "haven.aid",
     "haven.documentation",
     "haven.reception",
     "haven.reports",
     "haven.protection",
+    "haven.home",
+    "haven.rights",
+    "haven.notifications",
+    "haven.tracing",
 ]
 
 MIDDLEWARE = [
@@ -62,6 +71,9 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "haven.accounts.middleware.PasswordChangeRequiredMiddleware",
+    "haven.accounts.refusals.RefusedReadAuditMiddleware",  # refused reads, audited
+    "django_otp.middleware.OTPMiddleware",
+    "haven.accounts.middleware.TwoFactorRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -82,6 +94,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "haven.accounts.context_processors.acting",
+                "haven.notifications.context_processors.notifications",
             ],
         },
     },
@@ -96,11 +109,23 @@ def _busy_seconds() -> int:
         return 30
 
 
+def _positive_int(name: str, default: int) -> int:
+    # Not a whole number above zero: 0, which a system check reports by name.
+    try:
+        value = env_float(name, default)
+    except ValueError:
+        return 0
+    return int(value) if value.is_integer() and value >= 1 else 0
+
+
 def _database() -> dict[str, object]:
     url = env_str("HAVEN_DATABASE_URL") or f"sqlite:///{VAR_DIR / 'haven.sqlite3'}"
     busy = _busy_seconds()
     config: dict[str, object] = dict(dj_database_url.parse(url))
     if config["ENGINE"] == "django.db.backends.sqlite3":
+        name = str(config["NAME"])
+        if name not in ("", ":memory:") and not name.startswith("file:"):
+            sqlite_file_create(Path(name))  # 0600 before SQLite creates it
         # WAL lets readers work while one clerk writes; IMMEDIATE takes the write lock at
         # BEGIN, so concurrent writers queue on busy_timeout instead of failing with
         # "database is locked" when a read transaction tries to upgrade.
@@ -149,6 +174,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
+# Two-factor authentication: the name authenticator apps show next to the code.
+OTP_TOTP_ISSUER = "Haven"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
@@ -161,6 +188,11 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "haven.accounts.views.locked_out"
 AXES_VERBOSE = False
+# And stop an address after this many failures within the cool-off, over any user names
+# (password spraying); haven.accounts.lockout. High enough for a border post's shared
+# address, where one clerk's typos must not lock out the others.
+AXES_HANDLER = "haven.accounts.lockout.AddressLimitHandler"
+ADDRESS_FAILURE_LIMIT = _positive_int("HAVEN_ADDRESS_FAILURE_LIMIT", 20)
 
 SESSION_ENGINE = "haven.core.sessions"  # database sessions that survive a busy database
 SESSION_COOKIE_AGE = int(env_str("HAVEN_SESSION_IDLE_MINUTES") or "30") * 60
@@ -217,7 +249,7 @@ def _threshold(name: str, default: float) -> float:
 # Record linkage (haven.linkage): pairs at or above LINK_AUTO_THRESHOLD are linked
 # automatically, those from LINK_REVIEW_THRESHOLD up go to the review queue.
 LINK_AUTO_THRESHOLD = _threshold("HAVEN_LINK_AUTO_THRESHOLD", 0.95)
-LINK_REVIEW_THRESHOLD = _threshold("HAVEN_LINK_REVIEW_THRESHOLD", 0.60)
+LINK_REVIEW_THRESHOLD = _threshold("HAVEN_LINK_REVIEW_THRESHOLD", 0.80)
 # Open-data exports (haven.reports) show counts below this as "<5"; a value that is not a
 # whole number becomes 0, which check haven.E020 reports by name (it must be at least 3).
 _suppress_below = _threshold("HAVEN_REPORT_SUPPRESS_BELOW", 5)
@@ -230,10 +262,30 @@ USE_TZ = True
 AID_REPEAT_DAYS = int(env_float("HAVEN_AID_REPEAT_DAYS", 7))
 # Documentation (haven.documentation): the largest file a clerk may attach.
 ATTACHMENT_MAX_MB = env_float("HAVEN_ATTACHMENT_MAX_MB", 10)
+# PFIF exchange (haven.pfif): the domain of the record ids Haven writes (<domain>/<id>).
+PFIF_DOMAIN = env_str("HAVEN_PFIF_DOMAIN") or "haven.invalid"
 # API bearer tokens (haven.accounts) expire this many days after they are issued; a value
 # that is not a whole number from 1 to 3650 becomes 0, which check haven.E030 reports.
 _token_days = _threshold("HAVEN_TOKEN_DAYS", 90)
 TOKEN_DAYS = int(_token_days) if _token_days.is_integer() and 1 <= _token_days <= 3650 else 0
+# Retention (haven.rights.retention, `haven retention run`): days each kind of data is
+# kept; 0 keeps it (records: until erased). docs/retention.md lists what each covers.
+RETAIN_RECORDS_DAYS = max(0, int(env_float("HAVEN_RETAIN_RECORDS_DAYS", 0)))
+RETAIN_IMPORT_FILES_DAYS = max(0, int(env_float("HAVEN_RETAIN_IMPORT_FILES_DAYS", 30)))
+RETAIN_EXPORTS_DAYS = max(0, int(env_float("HAVEN_RETAIN_EXPORTS_DAYS", 7)))
+RETAIN_BACKUPS_DAYS = max(0, int(env_float("HAVEN_RETAIN_BACKUPS_DAYS", 35)))
+# Notifications (haven.notifications): the class that sends them out of Haven besides the
+# in-app list (email, SMS), and how long one may wait unacknowledged before coordinators
+# are told (`haven notifications escalate`).
+NOTIFICATION_BACKEND = (env_str("HAVEN_NOTIFICATION_BACKEND")
+                        or "haven.notifications.backends.InAppOnly")
+NOTIFICATION_ESCALATE_MINUTES = env_float("HAVEN_NOTIFICATION_ESCALATE_MINUTES", 120)
+# Family tracing (haven.tracing): the match weight (bits) from which a new registration
+# raises an alert on an open request; safe-and-well questions per address and hour, and
+# whether the public safe-and-well page is served.
+TRACING_ALERT_SCORE = env_float("HAVEN_TRACING_ALERT_SCORE", 10)
+SAFE_AND_WELL_PER_HOUR = int(env_float("HAVEN_SAFE_AND_WELL_PER_HOUR", 10))
+SAFE_AND_WELL_PUBLIC = env_bool("HAVEN_SAFE_AND_WELL_PUBLIC")
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"

@@ -3,12 +3,12 @@ from django.urls import include, path
 from haven.accounts import views as accounts
 from haven.audit import views as audit
 from haven.config.api import api
-from haven.core import views as core
+from haven.home import views as home
 from haven.registry import site_views
 from haven.registry import views as registry
 
 urlpatterns = [
-    path("", core.home, name="home"),
+    path("", home.home, name="home"),
     path("login/", accounts.LoginView.as_view(), name="login"),
     path("logout/", accounts.logout, name="logout"),
     path("acting-site/", accounts.set_acting_site, name="acting-site"),
@@ -32,8 +32,12 @@ urlpatterns = [
     path("aid/", include("haven.aid.urls")),
     path("documentation/", include("haven.documentation.urls")),
     path("reception/", include("haven.reception.urls")),
+    path("tracing/pfif/", include("haven.pfif.urls")),  # PFIF exchange page
     path("", include("haven.linkage.urls")),  # matches/, persons/<ref>/unmerge/, hint
     path("", include("haven.protection.urls")),  # referrals/, incidents/, casualties/, left-behind/
+    path("rights/", include("haven.rights.urls")),  # export/, erase/
+    path("", include("haven.notifications.urls")),  # notifications/
+    path("", include("haven.tracing.urls")),  # tracing/, safe-and-well/
     path("api/v1/", api.urls),
     path("openrosa/", include("haven.intake.openrosa.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

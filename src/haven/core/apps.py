@@ -14,3 +14,4 @@ class CoreConfig(AppConfig):
 
         connection_created.connect(register_sqlite_functions,
                                    dispatch_uid="haven.core.sqlite_functions")
+        from haven.core import file_modes  # noqa: F401, PLC0415 - registers its checks

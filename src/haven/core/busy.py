@@ -43,7 +43,10 @@ def busy_page(request: HttpRequest) -> HttpResponse:
 
 
 class BusyDatabaseMiddleware:
-    """Turn a lock held too long into 503 for pages (the API and OpenRosa map it themselves)."""
+    """Turn a lock held too long into 503 for pages (the API and OpenRosa map it themselves).
+
+    A full disk is turned into its own page here too (haven.core.disk_full).
+    """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -52,4 +55,8 @@ class BusyDatabaseMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        from haven.core.disk_full import disk_full_page, is_disk_full  # noqa: PLC0415 - a sibling
+
+        if is_disk_full(exception):
+            return disk_full_page(request)
         return busy_page(request) if is_busy(exception) else None

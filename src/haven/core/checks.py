@@ -52,3 +52,24 @@ def check_token_days(app_configs: Any, **kwargs: Any) -> list[Error]:
     return [Error(f"HAVEN_TOKEN_DAYS must be a whole number of days from 1 to 3650 "
                   f"(got {env_str('HAVEN_TOKEN_DAYS')!r}).",
                   hint="Leave it unset for 90 days.", id="haven.E030")]
+
+
+@register(Tags.security, deploy=True)
+def check_allowed_hosts(app_configs: Any, **kwargs: Any) -> list[Error]:
+    # "*" answers any Host header: password-reset links, absolute URLs and the ODK form
+    # list's download URLs could then point wherever an attacker's request said.
+    if "*" not in settings.ALLOWED_HOSTS:
+        return []
+    return [Error("HAVEN_ALLOWED_HOSTS contains '*': Haven would answer to any host name.",
+                  hint="List the deployment's host names, e.g. haven.example.org.",
+                  id="haven.E040")]
+
+
+@register()
+def check_address_failure_limit(app_configs: Any, **kwargs: Any) -> list[Error]:
+    if settings.ADDRESS_FAILURE_LIMIT:
+        return []
+    return [Error(f"HAVEN_ADDRESS_FAILURE_LIMIT must be a whole number from 1 "
+                  f"(got {env_str('HAVEN_ADDRESS_FAILURE_LIMIT')!r}).",
+                  hint="Leave it unset for 20 failed logins per address in 15 minutes.",
+                  id="haven.E031")]

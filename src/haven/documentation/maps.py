@@ -13,6 +13,8 @@ from functools import cache
 from pathlib import Path
 from xml.sax.saxutils import escape
 
+from django.utils.translation import gettext as _
+
 from haven.documentation.selectors import MapPoint
 
 OUTLINE = Path(__file__).resolve().parent / "data" / "outline.json"
@@ -54,7 +56,8 @@ def map_svg(points: list[MapPoint], *, link_for: dict[str, str] | None = None) -
                 round((north - lat) / (north - south) * height, 1))
 
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" '
-             f'class="outline-map" role="img" aria-label="map">',
+             f'class="outline-map" role="img" '
+             f'aria-label="{escape(_("Map of heritage sites and homes of origin"))}">',
              f'<rect width="{WIDTH}" height="{height}" fill="#eef3f7"/>']
     for name, rings in sorted(_outlines().items()):
         fill = "#ffffff" if name == "Armenia" else "#f4f1ea"

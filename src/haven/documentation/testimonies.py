@@ -26,7 +26,7 @@ from haven.audit.services import audit_record
 from haven.core import clock
 from haven.core.errors import NotFound, ValidationFailed
 from haven.documentation.models import HeritageSite, HomeOfOrigin, Testimony
-from haven.registry.selectors import person_get, site_by_slug
+from haven.registry.selectors import person_codes_visible, person_get, site_by_slug
 
 if TYPE_CHECKING:
     from haven.accounts.access import Actor
@@ -112,6 +112,20 @@ def _uuids(errors: dict[str, list[str]], key: str, refs: Sequence[str]) -> list[
     return out
 
 
+def _witnesses_shown(actor: Actor, found: list[Testimony]) -> list[Testimony]:
+    """Leave out (in memory, never saved) each witness the actor may not see.
+
+    A statement at the actor's site may name a witness registered only at another of its
+    recorder's sites: the registry's rule for references (person_codes_visible) decides
+    whether the reader learns that witness's code.
+    """
+    codes = person_codes_visible(actor, [t.witness_id for t in found])
+    for t in found:
+        if t.witness_id is not None and t.witness_id not in codes:
+            t.witness = None
+    return found
+
+
 def testimony_list(*, actor: Actor) -> list[Testimony]:
     """Return the statements at the actor's sites that consent still allows; audit the ids."""
     actor.require("testimonies")
@@ -119,7 +133,7 @@ def testimony_list(*, actor: Actor) -> list[Testimony]:
         found = list(_visible(actor).select_related("site", "witness", "recorded_by"))
         audit_record(actor=actor, action=AuditAction.TESTIMONY_LIST, target_type="testimony",
                      target_ids=[t.pk for t in found])
-    return found
+    return _witnesses_shown(actor, found)
 
 
 def _get(actor: Actor, ref: str | uuid.UUID, action: AuditAction) -> Testimony:
@@ -141,7 +155,7 @@ def _get(actor: Actor, ref: str | uuid.UUID, action: AuditAction) -> Testimony:
 def testimony_get(*, actor: Actor, ref: str | uuid.UUID) -> Testimony:
     """Return one statement, if the actor's role and sites allow and consent stands; audit."""
     actor.require("testimonies")
-    return _get(actor, ref, AuditAction.TESTIMONY_VIEW)
+    return _witnesses_shown(actor, [_get(actor, ref, AuditAction.TESTIMONY_VIEW)])[0]
 
 
 def testimony_withdraw(*, actor: Actor, ref: str | uuid.UUID) -> Testimony:
@@ -170,4 +184,4 @@ def testimonies_for_evidence(actor: Actor, selection: Sequence[str] | None) -> l
         found = found.filter(pk__in=ids)
         if found.count() != len(set(selection)):
             raise NotFound(_("No such testimony."))
-    return list(found.order_by("given_on", "recorded_at"))
+    return _witnesses_shown(actor, list(found.order_by("given_on", "recorded_at")))

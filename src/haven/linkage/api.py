@@ -9,7 +9,7 @@ from django.http import HttpRequest
 from ninja import Query, Router
 
 from haven.accounts.access import Actor
-from haven.core.http import reject_unknown_params
+from haven.core.http import parse_id, reject_unknown_params
 from haven.linkage import selectors, services
 from haven.linkage.models import MatchCandidate
 from haven.linkage.schemas import (
@@ -31,7 +31,7 @@ def actor(request: HttpRequest) -> Actor:
     return request.auth  # type: ignore[attr-defined]  # set by the API's auth classes
 
 
-def _record(person: Person) -> dict[str, Any]:
+def _record(person: Person, merged_into: dict[Any, str]) -> dict[str, Any]:
     household = person.household
     return {
         "id": str(person.id), "code": person.code, "household_code": household.code,
@@ -39,14 +39,18 @@ def _record(person: Person) -> dict[str, Any]:
         "family_name": person.family_name, "patronymic": person.patronymic, "sex": person.sex,
         "birth_date": person.birth_date, "document_number": person.document_number,
         "place_of_origin": household.place_of_origin, "phone": household.phone,
-        "merged_into": person.merged_into.code if person.merged_into else None,
+        # The code only of a record the reader may see (registry.selectors'
+        # person_codes_visible); otherwise only that the record is merged.
+        "merged_into": merged_into.get(person.id),
+        "merged": person.merged_into_id is not None,
     }
 
 
-def _ticket(candidate: MatchCandidate, left: Person, right: Person) -> dict[str, Any]:
+def _ticket(candidate: MatchCandidate, left: Person, right: Person,
+            merged_into: dict[Any, str]) -> dict[str, Any]:
     return {"id": candidate.pk, "state": candidate.state, "probability": candidate.probability,
-            "match_weight": candidate.match_weight, "left": _record(left),
-            "right": _record(right), "updated_at": candidate.updated_at}
+            "match_weight": candidate.match_weight, "left": _record(left, merged_into),
+            "right": _record(right, merged_into), "updated_at": candidate.updated_at}
 
 
 @router.get("/matches", response={200: MatchPage, **ERRORS}, tags=["linkage"])
@@ -55,12 +59,16 @@ def list_matches(request: HttpRequest, query: Query[MatchQuery]) -> dict[str, An
     reject_unknown_params(request, MatchQuery)
     page = selectors.match_queue(actor=actor(request), state=query.state, page=query.page,
                                  per_page=query.per_page)
+    merged_into = selectors.merged_into_codes(
+        actor=actor(request), persons=[p for c in page.items for p in (c.left, c.right)])
     return {"page": page.number, "pages": page.pages, "total": page.total,
-            "items": [_ticket(c, c.left, c.right) for c in page.items]}
+            "items": [_ticket(c, c.left, c.right, merged_into) for c in page.items]}
 
 
-def _detail(pair: selectors.Pair) -> dict[str, Any]:
-    return {**_ticket(pair.candidate, pair.left, pair.right),
+def _detail(request: HttpRequest, pair: selectors.Pair) -> dict[str, Any]:
+    merged_into = selectors.merged_into_codes(actor=actor(request),
+                                              persons=[pair.left, pair.right])
+    return {**_ticket(pair.candidate, pair.left, pair.right, merged_into),
             "comparisons": [{"field": row["label"], "left": row["left"], "right": row["right"],
                              "level": row["level"], "bayes_factor": row["factor"]}
                             for row in pair.rows]}
@@ -69,16 +77,16 @@ def _detail(pair: selectors.Pair) -> dict[str, Any]:
 @router.get("/matches/{match}", response={200: MatchDetailOut, **ERRORS}, tags=["linkage"])
 def get_match(request: HttpRequest, match: str) -> dict[str, Any]:
     """Return a pair side by side, with how each field compares and its Bayes factor."""
-    return _detail(selectors.match_get(actor=actor(request), candidate=match))
+    return _detail(request, selectors.match_get(actor=actor(request), candidate=match))
 
 
 @router.post("/matches/{match}/decision", response={200: MatchDetailOut, **ERRORS},
              tags=["linkage"])
 def decide_match(request: HttpRequest, match: str, payload: DecisionIn) -> dict[str, Any]:
     """Confirm (merge), reject (keep apart; split if merged) or skip a pair."""
-    number = int(match) if match.isdigit() and len(match) < 12 else 0
+    number = parse_id(match) or 0
     services.match_decide(actor=actor(request), candidate=number, decision=payload.decision)
-    return _detail(selectors.match_get(actor=actor(request), candidate=number))
+    return _detail(request, selectors.match_get(actor=actor(request), candidate=number))
 
 
 @router.get("/registration-hints", response={200: list[HintOut], **ERRORS}, tags=["linkage"])

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import importlib
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -123,6 +123,22 @@ class Clusters:
             if any(self.household.get(pk) in homes for pk in large):
                 return True
         return any(self.cannot.get(pk, set()) & large for pk in small)
+
+    def contradiction(self, a: PersonId, b: PersonId,
+                      contradicts: Callable[[PersonId, PersonId], str]) -> str:
+        """Return why the clusters of a and b cannot be one person (a reason code), or "".
+
+        The engine's clustering rule (haven.linkage.contradictions): no cluster holds two
+        records that contradict each other, so a link that would join them goes to a
+        reviewer instead.
+        """
+        left = self.members.get(self.rep(a), {a})
+        right = self.members.get(self.rep(b), {b})
+        for x in sorted(left):
+            for y in sorted(right):
+                if reason := contradicts(x, y):
+                    return reason
+        return ""
 
     def order(self, a: PersonId, b: PersonId) -> tuple[PersonId, PersonId]:
         """Return (merged, into) for two representatives: the earlier-registered survives."""

@@ -82,6 +82,11 @@ class MatchCandidate(models.Model):
     # factor, as the engine scored the pair; the review page explains the score with them.
     levels = models.JSONField(default=dict)
     bayes_factors = models.JSONField(default=dict)
+    # Why a reviewer is asked (haven.linkage.contradictions): "score_uncertain" (between
+    # the thresholds), or the contradiction that kept a likely pair apart, prefixed
+    # "cluster_" (contradictions.REASONS: "given_names_differ", "birth_years_far_apart",
+    # "birth_dates_differ", "sex_differs", "documents_differ").
+    reason = models.CharField(max_length=40, blank=True, default="")
     run = models.ForeignKey(LinkageRun, on_delete=models.PROTECT, null=True, blank=True,
                             related_name="+")  # the run that last scored the pair
     state = models.CharField(max_length=10, choices=MatchState.choices,

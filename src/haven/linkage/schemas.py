@@ -28,7 +28,9 @@ class MatchRecordOut(Schema):
     document_number: str
     place_of_origin: str
     phone: str
-    merged_into: str | None = Field(None, description="code of the record it counts as")
+    merged_into: str | None = Field(
+        None, description="code of the record it counts as, if you may see that record")
+    merged: bool = Field(False, description="whether it counts as another record, seen or not")
 
 
 class ComparisonOut(Schema):

@@ -15,18 +15,30 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
-from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, QuerySet, Value, When
+from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from haven.audit.models import AuditAction, Outcome
 from haven.audit.services import audit_record
 from haven.core.errors import NotFound, PermissionDenied
+from haven.core.http import parse_id
 from haven.core.names import given_name_key, surname_key
-from haven.linkage.models import OPEN_STATES, MatchCandidate, MatchState
-from haven.registry.models import Arrival, Person
+from haven.linkage.contradictions import contradiction, facts_from_text
+from haven.linkage.models import OPEN_STATES, MatchCandidate, MatchState, PersonMerge
+from haven.linkage.wording import comparison_label, phrase
+from haven.registry.models import Person
 from haven.registry.phones import PhoneProblem, clean_phone
-from haven.registry.selectors import MAX_PER_PAGE, PER_PAGE, Page
+from haven.registry.selectors import (
+    MAX_PER_PAGE,
+    PER_PAGE,
+    Page,
+    person_codes_visible,
+    person_get,
+    person_ids_ranked_by_name,
+    person_visible_condition,
+    persons_visible,
+)
 
 if TYPE_CHECKING:
     from haven.accounts.access import Actor
@@ -40,10 +52,7 @@ def _visible(actor: Actor, column: str = "pk") -> Q:
 
     The registry's own rule (registry/selectors.py), applied to either record of a pair.
     """
-    scope = actor.record_site_ids
-    if scope is None:
-        return Q()
-    return Q(Exists(Arrival.objects.filter(person=OuterRef(column), site_id__in=scope)))
+    return person_visible_condition(actor, column)
 
 
 def _require_reviewer(actor: Actor, action: AuditAction, targets: list[object]) -> None:
@@ -63,16 +72,21 @@ STATE_FILTERS = {"open": OPEN_STATES, "pending": (MatchState.PENDING,),
 
 
 def match_queue(*, actor: Actor, state: str = "open", page: int = 1,
-                per_page: int = PER_PAGE) -> Page[MatchCandidate]:
+                per_page: int = PER_PAGE, name: str = "") -> Page[MatchCandidate]:
     """Return one page of the tickets whose two records the actor may see; audit the reads.
 
     Open tickets come first those not yet looked at, then the skipped ones; each group
-    by probability, highest first.
+    by probability, highest first. With `name`, only the tickets with a record of that
+    name, in any script or spelling (the registry's name search).
     """
     _require_reviewer(actor, AuditAction.PERSON_LIST, [])
     states = STATE_FILTERS.get(state, OPEN_STATES)
+    pairs = _pairs_visible(actor)
+    if name.strip():
+        named = person_ids_ranked_by_name(persons_visible(actor), name)
+        pairs = pairs.filter(Q(left_id__in=named) | Q(right_id__in=named))
     tickets = (
-        _pairs_visible(actor).filter(state__in=states)
+        pairs.filter(state__in=states)
         .select_related("left__household__registered_at", "right__household__registered_at")
         .annotate(skipped=Case(When(state=MatchState.SKIPPED, then=Value(1)), default=Value(0),
                                output_field=IntegerField()))
@@ -99,13 +113,13 @@ class Pair:
 
 
 def _person_with_details(pk: uuid.UUID) -> Person:
-    return (Person.objects.select_related("household__registered_at", "merged_into")
+    return (Person.objects.select_related("household__registered_at")
             .prefetch_related("arrivals__site").get(pk=pk))
 
 
 def match_get(*, actor: Actor, candidate: int | str) -> Pair:
     """Return a ticket and both its records, if the actor may see both; audit the read."""
-    number = int(candidate) if str(candidate).isdigit() else None
+    number = parse_id(candidate)
     ticket = None
     if number is not None:
         ticket = MatchCandidate.objects.filter(pk=number).first()
@@ -160,7 +174,7 @@ def comparison_rows(pair: Pair) -> list[dict[str, Any]]:
         rows.append(_row(_(label), _value(pair.left, name), _value(pair.right, name),
                          levels.get(key, ""), factors.get(key)))
     for key in sorted((set(levels) | set(factors)) - used):  # comparisons without a field
-        rows.append(_row(key.replace("_", " "), "", "", levels.get(key, ""), factors.get(key)))
+        rows.append(_row(comparison_label(key), "", "", levels.get(key, ""), factors.get(key)))
     return rows
 
 
@@ -168,7 +182,8 @@ def _row(label: str, left: str, right: str, level: str,
          factor: float | None) -> dict[str, Any]:
     weight = math.log2(factor) if factor and factor > 0 else 0.0
     width = min(BAR_HALF, round(abs(weight) * 5))
-    return {"label": label, "left": left, "right": right, "level": level, "factor": factor,
+    return {"label": label, "left": left, "right": right, "level": level,
+            "phrase": phrase(level), "factor": factor,
             "weight": round(weight, 2), "same": bool(left) and left == right,
             # An SVG bar drawn from the middle: right for evidence of one person, left
             # against (attributes, not inline styles: the Content-Security-Policy forbids those).
@@ -190,28 +205,65 @@ def match_next(*, actor: Actor, after: int | None = None) -> int | None:
     return found
 
 
+@dataclass(frozen=True)
+class Reference:
+    """Another record, named by its code: only ever one the actor may see."""
+
+    code: str
+
+
 @dataclass
 class PersonLinks:
     """What the person page shows about merges: only records the actor may see by code."""
 
-    merged_into: Person | None = None
+    merged_into: Reference | None = None
     merged_into_hidden: bool = False  # merged into a record at a site the actor cannot see
     # Records at sites the actor does not see are left out, as the registry leaves out a
     # relative who went on to another site.
-    also: list[Person] = field(default_factory=list)
+    also: list[Reference] = field(default_factory=list)
+    # Unmerging takes a reviewer who sees both records (haven.linkage.services).
     may_unmerge: bool = False
 
 
 def person_links(*, actor: Actor, person: Person) -> PersonLinks:
     """Return the record this one was merged into, and the records merged into it."""
-    links = PersonLinks(may_unmerge=actor.policy.review_matches)
-    visible = Person.objects.filter(_visible(actor))
+    merged = list(Person.objects.filter(merged_into=person).order_by("created_at", "id")
+                  .values_list("id", flat=True))
+    codes = person_codes_visible(actor, [person.merged_into_id, *merged])
+    links = PersonLinks(also=[Reference(codes[pk]) for pk in merged if pk in codes])
     if person.merged_into_id is not None:
-        links.merged_into = visible.filter(pk=person.merged_into_id).first()
-        links.merged_into_hidden = links.merged_into is None
-    links.also = list(Person.objects.filter(_visible(actor), merged_into=person)
-                      .order_by("created_at", "id"))
+        code = codes.get(person.merged_into_id)
+        links.merged_into = Reference(code) if code else None
+        links.merged_into_hidden = code is None
+    links.may_unmerge = actor.policy.review_matches and not links.merged_into_hidden
     return links
+
+
+def unmerge_subject(*, actor: Actor, ref: str) -> Person:
+    """Return the record to unmerge, if the actor may see it AND the record it is merged into.
+
+    Unmerging blocks the pair for good, so only a reviewer who sees both records may do it
+    (as for a pair in review): a record merged into one at a site the actor does not see
+    is answered like a record that does not exist, and the attempt is audited as denied.
+    """
+    person = person_get(actor=actor, ref=ref)
+    into = person.merged_into_id
+    if into is not None and not person_codes_visible(actor, [into]):
+        audit_record(actor=actor, action=AuditAction.PERSON_UNMERGE, target_type="person",
+                     target_ids=[person.id, into], outcome=Outcome.DENIED)
+        raise NotFound(_("No such person."))
+    return person
+
+
+def merged_into_codes(*, actor: Actor, persons: list[Person]) -> dict[uuid.UUID, str]:
+    """Return {record id: code of the record it was merged into}, for those the actor sees.
+
+    A record merged into one at a site the actor does not see has no entry: its answer
+    says that it is merged, never into what.
+    """
+    codes = person_codes_visible(actor, [p.merged_into_id for p in persons])
+    return {p.id: codes[p.merged_into_id] for p in persons
+            if p.merged_into_id is not None and p.merged_into_id in codes}
 
 
 @dataclass(frozen=True)
@@ -237,6 +289,12 @@ def registration_hints(*, actor: Actor, given_name: str = "", family_name: str =
     Looked up by the names' matching keys (any script) with the birth year ±1, then by
     the family name's key with the same birth year, then by the household's phone. No
     medical fields; at most `limit`. The persons shown are audited as read.
+
+    The two searches that suggest the same person follow the clustering's rule
+    (haven.linkage.contradictions): a record whose given name is not a variant of the
+    one typed (a sibling born the same year), or whose birth year is far from the one
+    typed, is not offered as the same person. The phone search offers the household
+    ("same phone"), relatives included.
     """
     if not (actor.policy.register and actor.policy.read_records):
         raise PermissionDenied(_("Your role does not allow registering households."))
@@ -253,24 +311,30 @@ def registration_hints(*, actor: Actor, given_name: str = "", family_name: str =
     # there, instead of SQLite fetching every record born that year (4x faster at 1M).
     persons = (Person.objects.annotate(year_only=F("birth_year") + 0)
                .select_related("household__registered_at").order_by("created_at", "id"))
-    searches: list[tuple[Q, str]] = []
+    searches: list[tuple[Q, str, bool]] = []  # (condition, reason, the same person?)
     if family and given:
         condition = Q(family_name_key=family, given_name_key=given)
         if year is not None:
             condition &= Q(birth_year__in=[year - 1, year, year + 1])
-        searches.append((condition, _("same names")))
+        searches.append((condition, _("same names"), True))
     if family and year is not None:
         searches.append((Q(family_name_key=family, year_only=year),
-                         _("same family name and birth year")))
+                         _("same family name and birth year"), True))
     if e164:
-        searches.append((Q(household__phone_e164=e164), _("same phone")))
+        searches.append((Q(household__phone_e164=e164), _("same phone"), False))
+    typed = facts_from_text(given_name=given_name, family_name=family_name,
+                            birth_date=birth_date or "")
     found: dict[uuid.UUID, tuple[Person, str]] = {}
-    for condition, reason in searches:
+    for condition, reason, same_person in searches:
         if len(found) >= limit:
             break
         # The visibility condition after the search's own: SQLite tests the terms in
         # order, and the arrival lookup is the dearer one.
         for person in persons.filter(condition).filter(_visible(actor))[: limit * 2]:
+            if same_person and contradiction(typed, facts_from_text(
+                    given_name=person.given_name, family_name=person.family_name,
+                    birth_date=person.birth_date or "")):
+                continue
             # One suggestion per person: records already merged count once.
             found.setdefault(person.merged_into_id or person.id, (person, reason))
     chosen = list(found.values())[:limit]
@@ -281,3 +345,36 @@ def registration_hints(*, actor: Actor, given_name: str = "", family_name: str =
                  patronymic=p.patronymic, birth_date=p.birth_date,
                  site=p.household.registered_at.slug, site_name=p.household.registered_at.name,
                  reason=reason) for p, reason in chosen]
+
+
+def match_open_count(*, actor: Actor) -> int:
+    """Return how many open tickets the actor may review (a count: no one is shown)."""
+    if not actor.policy.review_matches:
+        return 0
+    return _pairs_visible(actor).filter(state__in=OPEN_STATES).count()
+
+
+def merge_history(*, actor: Actor, person: Person) -> list[dict[str, Any]]:
+    """Return the merges and unmerges that involved `person`, as history entries.
+
+    Each merge gives a "merged" entry, and an "unmerged" one when it was undone. The
+    other record's code is shown only when the actor may see it (`other_code` None
+    otherwise): no answer names a record outside the actor's reach.
+    """
+    merges = list(PersonMerge.objects.filter(Q(person=person) | Q(into=person))
+                  .select_related("person", "into", "merged_by", "undone_by"))
+    ids = {m.person_id for m in merges} | {m.into_id for m in merges}
+    visible = set(Person.objects.filter(_visible(actor), pk__in=ids)
+                  .values_list("pk", flat=True))
+    entries: list[dict[str, Any]] = []
+    for merge in merges:
+        into_other = merge.person_id == person.pk
+        other = merge.into if into_other else merge.person
+        code = other.code if other.pk in visible else None
+        entries.append({"at": merge.merged_at, "by": merge.merged_by.get_username(),
+                        "action": "merged_into" if into_other else "merged_with",
+                        "other_code": code, "changes": {}})
+        if merge.undone_at is not None and merge.undone_by is not None:
+            entries.append({"at": merge.undone_at, "by": merge.undone_by.get_username(),
+                            "action": "unmerged", "other_code": code, "changes": {}})
+    return entries

@@ -37,6 +37,13 @@ from haven.linkage.clusters import (
     must_link,
     records_extract,
 )
+from haven.linkage.contradictions import (
+    QUESTIONS,
+    UNCERTAIN,
+    Facts,
+    contradiction,
+    question_reason,
+)
 from haven.linkage.models import (
     OPEN_STATES,
     LinkageRun,
@@ -47,9 +54,9 @@ from haven.linkage.models import (
     RunKind,
     RunStatus,
 )
-from haven.linkage.selectors import match_get
+from haven.linkage.selectors import match_get, unmerge_subject
 from haven.registry.models import Person
-from haven.registry.selectors import person_get
+from haven.registry.selectors import person_codes_visible, person_get
 
 if TYPE_CHECKING:
     from haven.accounts.access import Actor
@@ -62,7 +69,7 @@ ENGINES = ("duckdb", "spark")
 def _thresholds() -> tuple[float, float]:
     """Return (upper, lower) from the settings, or the engine's defaults."""
     upper = float(getattr(settings, "LINK_AUTO_THRESHOLD", 0.95))
-    lower = float(getattr(settings, "LINK_REVIEW_THRESHOLD", 0.60))
+    lower = float(getattr(settings, "LINK_REVIEW_THRESHOLD", 0.80))
     return upper, lower
 
 
@@ -136,7 +143,7 @@ def person_unmerge(*, actor: Actor, person: str) -> PersonMerge | None:
     as different people, so a later run does not merge them again.
     """
     _require_reviewer(actor)
-    record = person_get(actor=actor, ref=person)
+    record = unmerge_subject(actor=actor, ref=person)
     if record.merged_into_id is None:
         raise ValidationFailed.single("person", _("is not merged into another record"))
     with transaction.atomic():
@@ -210,6 +217,10 @@ def _split(actor: Actor, a: PersonId, b: PersonId) -> None:
         # Take out the one merged most recently: the other stays where it was.
         merged = [p for p in (first, second) if p.merged_into_id is not None]
         latest = max(merged, key=lambda p: _last_merge_at(p.id))
+        if not person_codes_visible(actor, [latest.merged_into_id]):
+            # The split would unmerge a record from one the reviewer does not see.
+            raise Conflict(_("These records count as one person with a record at a site "
+                             "you do not see: a coordinator can split them."))
         _unmerge(actor, latest)
 
 
@@ -284,7 +295,8 @@ def _close_moot() -> int:
     return len(moot)
 
 
-def _queue(run: LinkageRun, clusters: Clusters, pairs: Iterable[ScoredPair]) -> int:
+def _queue(run: LinkageRun, clusters: Clusters, pairs: Iterable[ScoredPair],
+           refused: dict[tuple[PersonId, PersonId], str] | None = None) -> int:
     """Open (or refresh) a ticket for each pair still a question; return how many opened.
 
     One ticket per pair whatever order the engine named it in; a decided ticket keeps
@@ -296,6 +308,9 @@ def _queue(run: LinkageRun, clusters: Clusters, pairs: Iterable[ScoredPair]) -> 
         key = canonical_pair(uuid.UUID(pair.left_id), uuid.UUID(pair.right_id))
         if key[0] == key[1] or clusters.rep(key[0]) == clusters.rep(key[1]):
             continue
+        reason = (refused or {}).get(key) or pair.reason or UNCERTAIN
+        if reason not in QUESTIONS:
+            continue  # its own two records contradict each other: two people
         if key not in wanted or pair.probability > wanted[key].probability:
             wanted[key] = pair
     existing = {(c.left_id, c.right_id): c for c in _candidates_for(wanted)}
@@ -305,7 +320,8 @@ def _queue(run: LinkageRun, clusters: Clusters, pairs: Iterable[ScoredPair]) -> 
     opened = 0
     for key, pair in wanted.items():
         scores = {"probability": pair.probability, "match_weight": pair.match_weight,
-                  "levels": dict(pair.levels), "bayes_factors": dict(pair.bayes_factors)}
+                  "levels": dict(pair.levels), "bayes_factors": dict(pair.bayes_factors),
+                  "reason": reason}
         ticket = existing.get(key)
         if ticket is None:
             if clusters.blocked(*key):
@@ -324,8 +340,8 @@ def _queue(run: LinkageRun, clusters: Clusters, pairs: Iterable[ScoredPair]) -> 
         changed.append(ticket)
     MatchCandidate.objects.bulk_create(new, batch_size=CHUNK)
     MatchCandidate.objects.bulk_update(
-        changed, ["probability", "match_weight", "levels", "bayes_factors", "run", "state",
-                  "updated_at"], batch_size=CHUNK)
+        changed, ["probability", "match_weight", "levels", "bayes_factors", "reason", "run",
+                  "state", "updated_at"], batch_size=CHUNK)
     return opened + len(new)
 
 
@@ -341,12 +357,23 @@ def _candidates_for(keys: Iterable[tuple[PersonId, PersonId]]) -> list[MatchCand
 
 # ----- runs
 def _link(actor: Actor, run: LinkageRun, clusters: Clusters,
-          links: Iterable[tuple[PersonId, PersonId]]) -> int:
-    """Merge the clusters of each linked pair, in the order given; return records merged."""
+          links: Iterable[tuple[PersonId, PersonId]], *,
+          contradicts: Callable[[PersonId, PersonId], str] | None = None,
+          refused: dict[tuple[PersonId, PersonId], str] | None = None) -> int:
+    """Merge the clusters of each linked pair, in the order given; return records merged.
+
+    With `contradicts`, a link that would put two contradicting records in one cluster
+    is not merged: it goes into `refused` with the reason, and so to a reviewer.
+    """
     merged_records = 0
     for a, b in links:
         left, right = clusters.rep(a), clusters.rep(b)
         if left == right or clusters.blocked(left, right):
+            continue
+        if contradicts is not None and (
+                reason := clusters.contradiction(left, right, contradicts)):
+            if refused is not None:
+                refused[canonical_pair(a, b)] = question_reason(contradicts(a, b), reason)
             continue
         merged, into = clusters.order(left, right)
         merged_records += len(clusters.members.get(merged, {merged}))
@@ -450,6 +477,30 @@ def linkage_run(*, actor: Actor, engine: str = "duckdb",
     return run
 
 
+def _contradicts(registry: Any, clusters: Clusters,
+                 links: Iterable[tuple[PersonId, PersonId]],
+                 ) -> Callable[[PersonId, PersonId], str]:
+    """Return contradiction(a, b) over the records of the clusters these links touch.
+
+    The same rule the engine's clustering follows in a full run: an incremental run
+    never merges records that contradict each other either.
+    """
+    from haven.linkage.engine import prepare_records  # noqa: PLC0415 - see linkage_run
+    from haven.linkage.engine.linking import facts_of  # noqa: PLC0415
+
+    touched = {str(pk) for a, b in links for rep in (clusters.rep(a), clusters.rep(b))
+               for pk in clusters.members.get(rep, {rep})}
+    frame = registry.frame[registry.frame["record_id"].isin(touched)].reset_index(drop=True)
+    facts = dict(zip((uuid.UUID(r) for r in frame["record_id"]),
+                     facts_of(prepare_records(frame)), strict=True)) if len(frame) else {}
+    empty = Facts()
+
+    def contradicts(a: PersonId, b: PersonId) -> str:
+        return contradiction(facts.get(a, empty), facts.get(b, empty))
+
+    return contradicts
+
+
 def linkage_link_new(*, actor: Actor, since: Any = None, engine: str = "duckdb",
                      progress: Progress | None = None) -> LinkageRun:
     """Link the records created since `since` (default: the last run's start) to the registry.
@@ -487,9 +538,12 @@ def linkage_link_new(*, actor: Actor, since: Any = None, engine: str = "duckdb",
         linked = sorted((p for p in pairs if p.probability >= run.upper),
                         key=lambda p: (-p.probability, p.left_id, p.right_id))
         run.pairs_linked = len(linked)
-        run.auto_merged = _link(actor, run, clusters, [
-            (uuid.UUID(p.left_id), uuid.UUID(p.right_id)) for p in linked])
-        run.queued = _queue(run, clusters, pairs)
+        links = [(uuid.UUID(p.left_id), uuid.UUID(p.right_id)) for p in linked]
+        refused: dict[tuple[PersonId, PersonId], str] = {}
+        run.auto_merged = _link(actor, run, clusters, links,
+                                contradicts=_contradicts(registry, clusters, links),
+                                refused=refused)
+        run.queued = _queue(run, clusters, pairs, refused)
         changed = [pk for pk, rep in clusters.representative.items() if before.get(pk) != rep]
         _finish(actor, run, clusters, started, changed)
     return run

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from haven.accounts.access import Actor, actor_from_request
 from haven.accounts.acting import acting_site
 from haven.core.errors import HavenError, ValidationFailed
+from haven.core.http import parse_page
 from haven.core.web import page
 from haven.protection import records, selectors, services
 from haven.protection.services.common import local_today
@@ -53,7 +54,7 @@ def _number(data: QueryDict, field: str, problems: dict[str, list[str]]) -> int 
     text = data.get(field, "").strip()
     if not text:
         return None
-    if not text.isdigit():
+    if not (text.isascii() and text.isdigit()) or len(text) > 9:
         problems.setdefault(field, []).append(_("is not a whole number"))
         return None
     return int(text)
@@ -72,8 +73,7 @@ def _query(request: HttpRequest) -> str:
 
 
 def _page_number(request: HttpRequest) -> int:
-    text = request.GET.get("page", "1")
-    return int(text) if text.isdigit() and 0 < int(text) < 100_000 else 1
+    return parse_page(request.GET.get("page"))
 
 
 # ----- referrals

@@ -23,7 +23,7 @@ from haven.reception.schemas import (
     DepartIn,
     HouseholdArrivalIn,
     HouseholdArrivalOut,
-    HouseholdIn,
+    HouseholdRefIn,
     MembersIn,
     NoShowOut,
     OccupancyOut,
@@ -31,13 +31,13 @@ from haven.reception.schemas import (
     PlacementIn,
     PlacementOut,
     PlacementPage,
+    PlacementTransferIn,
     PresentedOut,
     PresentIn,
     ProposalsOut,
     RunDetailOut,
     RunIn,
     RunPage,
-    TransferIn,
     UnitIn,
     UnitOut,
     UnitPatch,
@@ -94,7 +94,7 @@ def update_unit(request: HttpRequest, slug: str, unit: int, payload: UnitPatch) 
 
 @router.post("/placement-proposals", response={200: ProposalsOut, **ERRORS}, tags=["shelters"],
              exclude_unset=True)
-def propose_placement(request: HttpRequest, payload: HouseholdIn) -> dict[str, Any]:
+def propose_placement(request: HttpRequest, payload: HouseholdRefIn) -> dict[str, Any]:
     """The shelters that fit a household (whole, accessible beds, near a hospital), best first."""
     found = selectors.placement_proposals(actor=actor(request), household=payload.household)
     return records.proposals_record(found, medical=actor(request).policy.medical_fields)
@@ -156,7 +156,8 @@ def check_in(request: HttpRequest, ref: str, payload: MembersIn) -> dict[str, An
 
 @router.post("/placements/{ref}/transfer", response={201: PlacementOut, **ERRORS},
              tags=["shelters"], exclude_unset=True)
-def transfer(request: HttpRequest, ref: str, payload: TransferIn) -> Status[dict[str, Any]]:
+def transfer(request: HttpRequest, ref: str,
+             payload: PlacementTransferIn) -> Status[dict[str, Any]]:
     """Move people to beds at another shelter; answers the new placement."""
     moved = services.placement_transfer(
         actor=actor(request), placement=ref, site=payload.site, unit=payload.unit,

@@ -73,7 +73,7 @@ class MembersIn(Strict):
     members: list[str] | None = CODES
 
 
-class TransferIn(Strict):
+class PlacementTransferIn(Strict):
     site: str = Field(max_length=60)
     unit: int | str | None = None
     members: list[str] | None = CODES
@@ -133,7 +133,7 @@ class PlacementPage(Schema):
     items: list[PlacementOut]
 
 
-class HouseholdIn(Strict):
+class HouseholdRefIn(Strict):
     household: str = CODE
 
 

@@ -8,4 +8,5 @@ class RegistryConfig(AppConfig):
     verbose_name = _("Registry")
 
     def ready(self) -> None:
-        from haven.registry import integrity  # noqa: F401, PLC0415 - registers its checks
+        # Each module registers its checks: the data's invariants, the demo users' password.
+        from haven.registry import checks, integrity  # noqa: F401, PLC0415

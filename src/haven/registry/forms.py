@@ -9,6 +9,7 @@ from django import forms
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
+from haven.core.http import parse_count
 from haven.registry.selectors import RecordFilters
 from haven.registry.services import HouseholdInput, MemberInput
 from haven.registry.vocabulary import PersonStatus, Vulnerability
@@ -19,6 +20,14 @@ _TYPED_FIELDS = ("given_name", "family_name", "patronymic", "birth_date", "estim
                  "document_number")
 MEMBER_FIELDS = ("given_name", "family_name", "patronymic", "sex", "birth_date",
                  "estimated_age", "relationship", "document_type", "document_number")
+
+
+def _count(text: str, *, empty: int | None) -> int | None:
+    """Return a typed count (ASCII digits), -1 for anything else (the service refuses it)."""
+    if not text:
+        return empty
+    count = parse_count(text)
+    return count if count is not None else -1
 
 
 def household_from_post(data: QueryDict, *, site: str) -> tuple[HouseholdInput, list[int]]:
@@ -39,13 +48,13 @@ def household_from_post(data: QueryDict, *, site: str) -> tuple[HouseholdInput, 
         age = values.pop("estimated_age").strip()
         members.append(MemberInput(
             **values,
-            estimated_age=int(age) if age.isdigit() else (-1 if age else None),
+            estimated_age=_count(age, empty=None),
             vulnerabilities=data.getlist(f"members-{row}-vulnerabilities"),
         ))
     size = data.get("size", "").strip()
     household = HouseholdInput(
         site=site, members=members, place_of_origin=data.get("place_of_origin", ""),
-        phone=data.get("phone", ""), size=int(size) if size.isdigit() else None,
+        phone=data.get("phone", ""), size=parse_count(size),
     )
     return household, rows
 

@@ -163,6 +163,13 @@ class Person(models.Model):
         ordering = ["household_id", "position"]
         indexes = [
             models.Index(fields=["family_name_key", "given_name_key", "birth_year"]),
+            # Search by name (haven.registry.name_search): a given name's key with the
+            # birth year, when the family name is misspelt beyond one edit or changed.
+            models.Index(fields=["given_name_key", "birth_year"], name="registry_person_given"),
+            # ... and a family name's key with the birth year, when the given name is
+            # slipped at its first letter (Zanna for Zhanna): name_lookup's tier 2.
+            models.Index(fields=["family_name_key", "birth_year"],
+                         name="registry_person_family_year"),
             models.Index(fields=["created_at"]),
             # Records with arrivals after a report's date, and those that reached three
             # sites or more, are counted from their arrivals (haven.reports.queries).

@@ -16,6 +16,26 @@ if TYPE_CHECKING:
 
 MEDICAL_FIELDS = frozenset({"vulnerabilities"})
 
+# The fields a correction may change (registry.services.corrections).
+HOUSEHOLD_FIELDS = frozenset({"place_of_origin", "phone", "size"})
+PERSON_FIELDS = frozenset({"given_name", "family_name", "patronymic", "sex", "birth_date",
+                           "relationship", "document_type", "document_number", "status",
+                           "vulnerabilities"})
+
+
+def fields_writable(actor: Actor, record: str) -> frozenset[str]:
+    """Return the fields of a "household" or "person" record the actor's role may change.
+
+    The one rule for every channel that corrects a record (API, pages, ODK edits): a
+    field outside it is ignored and its stored value kept, never refused. A refusal would
+    depend on what is stored (an ODK edit repeats every field, so "refused unless the
+    vulnerabilities are the stored ones" told a registrar which they are).
+    """
+    fields = HOUSEHOLD_FIELDS if record == "household" else PERSON_FIELDS
+    if not actor.policy.register:
+        return frozenset()
+    return fields if actor.policy.medical_fields else fields - MEDICAL_FIELDS
+
 
 def site_record(site: Site) -> dict[str, Any]:
     return {
@@ -103,3 +123,25 @@ def household_summary(household: Household) -> dict[str, Any]:
                      "family_name": m.family_name, "patronymic": m.patronymic}
                     for m in household.members.all()],
     }
+
+
+def person_timeline(person: Person, *, actor: Actor,
+                    merges: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Return one timeline of a person's record, oldest first.
+
+    Registration, every arrival (with its site), the record's changes, and the merges
+    and unmerges linkage made (`merges`, from haven.linkage): a merged record's page says
+    what happened to it instead of "No changes recorded".
+    """
+    household = person.household
+    entries: list[dict[str, Any]] = [{
+        "at": person.created_at, "by": household.created_by.get_username(),
+        "action": "created", "site": household.registered_at.name, "changes": {}}]
+    entries += [{"at": a.arrived_at, "by": a.recorded_by.get_username(), "action": "arrived",
+                 "site": a.site.name, "changes": {}}
+                for a in person.arrivals.select_related("site", "recorded_by")]
+    changes = person.changes.exclude(action__in=["created", "arrived"]) \
+        .select_related("changed_by", "person")
+    entries += history_records(changes, actor=actor)
+    entries += merges
+    return sorted(entries, key=lambda e: e["at"])

@@ -5,16 +5,17 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from haven.accounts.access import actor_from_request
+from haven.accounts.access import Actor, actor_from_request
 from haven.accounts.acting import acting_site, choose_site
 from haven.core.errors import PermissionDenied, ValidationFailed
+from haven.core.http import parse_int
 from haven.core.web import page
-from haven.linkage.selectors import person_links
+from haven.linkage.selectors import merge_history, person_links, registration_hints
 from haven.registry import records, selectors, services
 from haven.registry.forms import ListFilterForm, errors_by_row, household_from_post
 from haven.registry.vocabulary import DocumentType, Relationship, Sex, Vulnerability
@@ -26,6 +27,22 @@ MEMBER_CHOICES = {"sexes": Sex.choices, "relationships": Relationship.choices,
 def _member_context(row: int, values: dict[str, Any] | None = None,
                     errors: dict[str, list[str]] | None = None) -> dict[str, Any]:
     return {"row": row, "values": values or {}, "errors": errors or {}, **MEMBER_CHOICES}
+
+
+def _add_hints(actor: Actor, member_rows: list[dict[str, Any]], *, phone: str) -> None:
+    """Recompute each row's "Already registered?" hints for a page sent back with errors.
+
+    The hints are drawn as the clerk types (htmx); a page rendered again after a refusal
+    must show them too, or the clerk fixes the typo and saves a duplicate.
+    """
+    for member in member_rows:
+        values = member["values"]
+        if not (values.get("given_name") or values.get("family_name")):
+            continue
+        member["hints"] = registration_hints(
+            actor=actor, given_name=str(values.get("given_name", ""))[:100],
+            family_name=str(values.get("family_name", ""))[:100],
+            birth_date=str(values.get("birth_date", ""))[:100], phone=phone[:40])
 
 
 def _posted_rows(data: Any, rows: list[int],
@@ -61,9 +78,10 @@ def household_new(request: HttpRequest) -> HttpResponse:
             created = services.household_register(actor=actor, household=household)
         except ValidationFailed as exc:
             errors = errors_by_row(exc.errors, rows)
+            member_rows = _posted_rows(request.POST, rows, errors) or context["member_rows"]
+            _add_hints(actor, member_rows, phone=str(request.POST.get("phone", "")))
             context.update(errors=errors, values=request.POST, next_row=max(rows, default=0) + 1,
-                           member_rows=_posted_rows(request.POST, rows, errors)
-                           or context["member_rows"])
+                           member_rows=member_rows)
             return render(request, "registry/household_form.html", context, status=422)
         messages.success(request, _("Registered household %(code)s with %(n)d members.")
                          % {"code": created.code, "n": created.members.count()})
@@ -76,10 +94,9 @@ def household_new(request: HttpRequest) -> HttpResponse:
 def member_row(request: HttpRequest) -> HttpResponse:
     """Return one more empty member row for the registration page (htmx)."""
     actor_from_request(request, "web").require("register")
-    row = int(request.GET.get("row", "1")) if request.GET.get("row", "1").isdigit() else 1
+    row = parse_int(request.GET.get("row"), field="row", default=1, maximum=999)
     return render(request, "registry/_member_row.html",
-                  {**_member_context(min(row, 999), {"relationship": "child"}),
-                   "oob_next_row": min(row, 999) + 1})
+                  {**_member_context(row, {"relationship": "child"}), "oob_next_row": row + 1})
 
 
 @page
@@ -90,18 +107,43 @@ def member_row_removed(request: HttpRequest) -> HttpResponse:
     return HttpResponse("")
 
 
-def _filter_form(request: HttpRequest) -> ListFilterForm:
+def _filter_form(request: HttpRequest, data: Any) -> ListFilterForm:
     actor = actor_from_request(request, "web")
     choices = [(s.slug, s.name) for s in selectors.sites_for(actor)]
-    return ListFilterForm(request.GET or None, medical=actor.policy.medical_fields,
+    return ListFilterForm(data or None, medical=actor.policy.medical_fields,
                           site_choices=choices)
 
 
-def _listing(request: HttpRequest, template: str, select: Any, present: Any) -> HttpResponse:
+def _listing(request: HttpRequest, name: str, template: str, select: Any,
+             present: Any) -> HttpResponse:
+    """List records; the filters come by POST and are kept in the session for paging.
+
+    A search names people (and birth dates): in a URL it would reach the access log,
+    proxies and the browser's history. The form is POSTed, kept in the session under
+    the list's name, and the pager's links carry only `?page=N`; a visit without `page`
+    starts unfiltered (docs/security.md, "Personal data in logs").
+    """
     actor = actor_from_request(request, "web")
     if not actor.policy.read_records:
         raise PermissionDenied(_("Your role does not allow reading personal records."))
-    form = _filter_form(request)
+    key = f"registry.filters.{name}"
+    if request.method == "POST":
+        form = _filter_form(request, request.POST)
+        if not form.is_valid():
+            return render(request, template, {"form": form, "page": None}, status=422)
+        request.session[key] = {field: request.POST.getlist(field) for field in form.fields
+                                if field != "page" and request.POST.get(field)}
+        return redirect(f"{request.path}?page=1")
+    number_text = request.GET.get("page")
+    if number_text is None:
+        request.session.pop(key, None)
+    stored: dict[str, list[str]] = request.session.get(key, {})
+    data = QueryDict(mutable=True)
+    for field, values in stored.items():
+        data.setlist(field, values)
+    if number_text is not None:
+        data["page"] = number_text
+    form = _filter_form(request, data)
     if form.is_bound and not form.is_valid():
         return render(request, template, {"form": form, "page": None}, status=422)
     filters = form.record_filters() if form.is_bound else selectors.RecordFilters()
@@ -112,26 +154,24 @@ def _listing(request: HttpRequest, template: str, select: Any, present: Any) -> 
         for field, problems in exc.errors.items():
             form.add_error(field if field in form.fields else None, problems)
         return render(request, template, {"form": form, "page": None}, status=422)
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(request, template, {
         "form": form, "page": found, "items": [present(item, actor) for item in found.items],
-        "query": query.urlencode(),
-        "filtered": any(v for k, v in request.GET.items() if k != "page"),
+        "query": "", "filtered": bool(stored),
     })
 
 
 @page
-@require_GET
+@require_http_methods(["GET", "POST"])
 def household_list(request: HttpRequest) -> HttpResponse:
-    return _listing(request, "registry/household_list.html", selectors.household_list,
+    return _listing(request, "households", "registry/household_list.html",
+                    selectors.household_list,
                     lambda h, actor: records.household_summary(h))
 
 
 @page
-@require_GET
+@require_http_methods(["GET", "POST"])
 def person_list(request: HttpRequest) -> HttpResponse:
-    return _listing(request, "registry/person_list.html", selectors.person_list,
+    return _listing(request, "persons", "registry/person_list.html", selectors.person_list,
                     lambda p, actor: records.person_record(p, actor=actor))
 
 
@@ -151,8 +191,8 @@ def household_detail(request: HttpRequest, ref: str) -> HttpResponse:
 def person_detail(request: HttpRequest, ref: str) -> HttpResponse:
     actor = actor_from_request(request, "web")
     person = selectors.person_get(actor=actor, ref=ref)
-    history = records.history_records(person.changes.select_related("changed_by", "person"),
-                                      actor=actor)
+    history = records.person_timeline(person, actor=actor,
+                                      merges=merge_history(actor=actor, person=person))
     return render(request, "registry/person_detail.html", {
         "person": records.person_record(person, actor=actor), "history": history,
         "medical": actor.policy.medical_fields,

@@ -6,7 +6,7 @@ import datetime as dt
 
 from django.utils.translation import gettext as _
 
-from haven.core import clock
+from haven.core import clock, http
 from haven.core.errors import ValidationFailed
 from haven.reports.exports import FORMATS, TABLES
 from haven.reports.services import report_zone
@@ -21,13 +21,7 @@ def report_today() -> dt.date:
 
 def parse_date(text: str | None) -> dt.date:
     """Return the report date from YYYY-MM-DD ('' means today); ValidationFailed names `date`."""
-    text = (text or "").strip()
-    if not text:
-        return report_today()
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise ValidationFailed.single("date", _("use YYYY-MM-DD")) from None
+    return http.parse_date(text, field="date", default=report_today())
 
 
 def parse_sites(values: list[str]) -> list[str]:

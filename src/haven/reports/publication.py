@@ -26,8 +26,6 @@ Figures for another date are another publication; docs/reports.md says what that
 from __future__ import annotations
 
 import datetime as dt
-import threading
-from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -38,6 +36,7 @@ from haven.audit.selectors import audit_last_event_id
 from haven.core.errors import PermissionDenied, ValidationFailed
 from haven.registry.models import Site
 from haven.registry.provinces import province_iso_code
+from haven.reports.kept import Kept
 from haven.reports.services import sitrep_build
 from haven.reports.sitrep import Demography
 from haven.reports.suppression import Suppressed, suppress
@@ -59,8 +58,7 @@ DATE_MEASURES = ("individuals", "female", "male", "sex_unknown", "children", "ad
 DAY_MEASURES = ("individuals", "households", "new_arrivals", "registrations")
 _SUMMED_BY_DAY = ("individuals", "new_arrivals", "registrations")
 _KEEP = 8  # publications kept per process: a few dates, a threshold or two
-_KEPT: OrderedDict[tuple[dt.date, int, int], Publication] = OrderedDict()
-_KEPT_LOCK = threading.Lock()
+_KEPT: Kept[tuple[dt.date, int, int], Publication] = Kept(_KEEP)
 
 
 @dataclass(frozen=True)
@@ -243,23 +241,18 @@ def publication_build(*, date: dt.date, threshold: int | None = None) -> Publica
     """
     threshold = threshold or int(settings.REPORT_SUPPRESS_BELOW)
     key = (date, threshold, audit_last_event_id())
-    with _KEPT_LOCK:
-        kept = _KEPT.get(key)
+    kept = _KEPT.get(key)
     if kept is not None:
         return kept
     figures, sites = figures_gather(date)
     publication = publication_suppress(figures, threshold=threshold, sites=sites)
-    with _KEPT_LOCK:
-        _KEPT[key] = publication
-        while len(_KEPT) > _KEEP:
-            _KEPT.popitem(last=False)
+    _KEPT.put(key, publication)
     return publication
 
 
 def publications_forget() -> None:
     """Forget the publications kept (for tests that change the registry behind the audit)."""
-    with _KEPT_LOCK:
-        _KEPT.clear()
+    _KEPT.forget()
 
 
 def publication_suppress(figures: Figures, *, threshold: int,

@@ -2,19 +2,36 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from django.template.loader import render_to_string
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from haven.audit.selectors import audit_last_event_id
+from haven.reports.kept import Kept
+from haven.reports.labels import chart_titles, figure_labels, series_labels
 from haven.reports.sitrep import AGE_BANDS, NOT_RECORDED, SEXES, Demography, Sitrep
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
 
 
+_KEEP = 8  # PDFs kept per process (about 50 kB each on the demo)
+_KEPT: Kept[tuple[Any, ...], bytes] = Kept(_KEEP)
 STYLESHEET = Path(__file__).resolve().parent / "static" / "reports" / "reports.css"
+
+
+@dataclass(frozen=True)
+class ChartImage:
+    """A chart as a page shows it: its key, its title (caption and alt text), its image."""
+
+    key: str
+    title: str
+    src: str  # the chart's own URL on a page, a `data:` image inside a PDF
 
 
 def _demography(figures: Demography) -> dict[str, int]:
@@ -69,9 +86,20 @@ def sitrep_json(report: Sitrep) -> dict[str, Any]:
             for o in report.occupancy
         ],
         "aid": _aid(report),
-        "not_recorded": list(NOT_RECORDED),
+        "tracing": _tracing(report),
+        "not_recorded": list(NOT_RECORDED) if report.tracing is None else [],
         "suppressed_below": None,
     }
+
+
+def _tracing(report: Sitrep) -> dict[str, int] | None:
+    """Tracing cases opened, matched (confirmed), reunified; children being followed."""
+    t = report.tracing
+    if t is None:
+        return None
+    return {"cases_opened": t.opened, "cases_matched": t.matched,
+            "cases_reunified": t.reunified,
+            "children_on_priority_list": t.children_on_priority_list}
 
 
 def _aid(report: Sitrep) -> dict[str, Any] | None:
@@ -99,14 +127,21 @@ def _site_totals(report: Sitrep, slug: str) -> dict[str, int]:
             "households": last.cumulative_households}
 
 
-def sitrep_context(report: Sitrep) -> dict[str, Any]:
-    """Return what the report templates need: the report, its charts and table rows."""
-    from haven.reports import charts  # noqa: PLC0415 - matplotlib only when drawing
+def sitrep_context(report: Sitrep, *,
+                   chart_url: Callable[[str], str] | None = None) -> dict[str, Any]:
+    """Return what the report templates need: the report, its charts and table rows.
 
+    With `chart_url` (a chart's key to its address) the charts are images the browser
+    fetches, and nothing is drawn here; without, they are drawn and inlined (the PDF).
+    """
     sites = {s.slug: s for s in report.sites}
     return {
         "report": report,
-        "charts": charts.sitrep_charts(report),
+        "labels": figure_labels(report),
+        "series": series_labels(report),
+        # Days without arrivals or registrations, more than two in a row, collapse to one row.
+        "day_stretches": report.day_stretches(),
+        "charts": _chart_images(report, chart_url),
         "pyramid_rows": [
             {"band": band, "female": report.demography.counts.get(("female", band), 0),
              "male": report.demography.counts.get(("male", band), 0),
@@ -121,8 +156,20 @@ def sitrep_context(report: Sitrep) -> dict[str, Any]:
                       for s in report.sites],
         "vulnerability_rows": [(_vulnerability_label(code), n)
                                for code, n in report.vulnerabilities.items()],
-        "not_recorded": [_("Tracing cases opened, matched and reunified")],
+        "not_recorded": [_("Tracing cases opened, matched and reunified")]
+        if report.tracing is None else [],
     }
+
+
+def _chart_images(report: Sitrep,
+                  chart_url: Callable[[str], str] | None) -> dict[str, ChartImage]:
+    if chart_url is not None:
+        return {key: ChartImage(key, title, chart_url(key))
+                for key, title in chart_titles().items()}
+    from haven.reports import charts  # noqa: PLC0415 - matplotlib only when drawing
+
+    return {key: ChartImage(key, c.title, c.data_uri)
+            for key, c in charts.sitrep_charts(report).items()}
 
 
 def _vulnerability_label(code: str) -> str:
@@ -141,8 +188,24 @@ def sitrep_html(report: Sitrep, *, request: HttpRequest | None = None) -> str:
 
 
 def sitrep_pdf(report: Sitrep) -> bytes:
-    """Return the printable report as an A4 PDF (WeasyPrint), the charts as vector SVG."""
+    """Return the printable report as an A4 PDF (WeasyPrint), the charts as vector SVG.
+
+    WeasyPrint takes seconds, so a PDF is kept, like the report it prints, until the next
+    audited write (haven.audit's write clock), per language; its "generated" time is then
+    when the document was made. The key holds dates, site slugs and an event id.
+    """
+    key = (get_language() or "", report.date, report.start,
+           tuple(s.slug for s in report.sites), report.all_sites, audit_last_event_id())
+    kept = _KEPT.get(key)
+    if kept is not None:
+        return kept
     from weasyprint import HTML  # type: ignore[import-untyped]  # noqa: PLC0415 - heavy, only when printing
 
-    document = HTML(string=sitrep_html(report), base_url=None)
-    return bytes(document.write_pdf())
+    document = bytes(HTML(string=sitrep_html(report), base_url=None).write_pdf())
+    _KEPT.put(key, document)
+    return document
+
+
+def pdfs_forget() -> None:
+    """Forget the PDFs kept (for tests that change the registry behind the audit)."""
+    _KEPT.forget()

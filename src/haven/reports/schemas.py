@@ -85,7 +85,9 @@ class TotalsOut(Schema):
     present: int | None
 
 
-class OccupancyOut(Schema):
+class SitrepOccupancyOut(Schema):
+    """One site's beds in the situation report (reception's OccupancyOut is the full view)."""
+
     site: str
     present: int | None
     capacity: int | None
@@ -123,8 +125,11 @@ class SitrepOut(Schema):
     totals: TotalsOut
     age_sex: dict[str, dict[str, int | None]] = Field(description="age band -> sex -> persons")
     vulnerabilities: dict[str, int | None]
-    occupancy: list[OccupancyOut]
+    occupancy: list[SitrepOccupancyOut]
     aid: AidOut | None = None
+    tracing: dict[str, int | None] | None = Field(
+        None, description="haven.tracing: cases_opened, cases_matched (confirmed), "
+                          "cases_reunified, children_on_priority_list (being followed)")
     not_recorded: list[str] = Field(description="figures Haven does not record yet")
     suppressed_below: int | None = Field(
         description="null: exact figures (internal report); a number: the published figures "

@@ -2,21 +2,26 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import zoneinfo
 from collections import Counter, defaultdict
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
+from django.db.models import Max, Min
 from django.utils.translation import gettext as _
 
 from haven.aid.selectors import aid_figures
+from haven.audit.selectors import audit_last_event_id
 from haven.core import clock
 from haven.core.errors import PermissionDenied, ValidationFailed
+from haven.core.periods import Period, period_of_data, period_parse
 from haven.protection.selectors import casualty_figures
 from haven.reception.selectors import Beds, shelter_occupancy_at
-from haven.registry.models import Site
+from haven.registry.models import Arrival, Site
 from haven.reports import queries, summary_queries
+from haven.reports.kept import Kept
 from haven.reports.sitrep import (
     VULNERABILITIES,
     DayFigures,
@@ -26,6 +31,8 @@ from haven.reports.sitrep import (
     SiteRef,
     Sitrep,
 )
+from haven.rights.tally import erased_figures
+from haven.tracing.selectors import tracing_figures
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -34,6 +41,8 @@ if TYPE_CHECKING:
 
 # How far back a SQLite report looks for changes of UTC offset (DST) in its time zone.
 _OFFSET_HISTORY = dt.timedelta(days=2 * 366)
+_KEEP = 16  # reports kept per process: a few periods and site choices
+_KEPT: Kept[tuple[Any, ...], Sitrep] = Kept(_KEEP)
 
 
 def report_zone() -> zoneinfo.ZoneInfo:
@@ -65,9 +74,35 @@ def report_sites(*, actor: Actor, sites: Sequence[str] | None = None) -> tuple[l
     return sorted(chosen_sites, key=lambda s: s.slug), everything
 
 
-def sitrep_build(*, actor: Actor, date: dt.date, sites: Sequence[str] | None = None) -> Sitrep:
+def report_period(*, actor: Actor, sites: Sequence[str] | None = None,
+                  start: str | None = None, end: str | None = None) -> Period:
+    """Return the period a report covers: the chosen `from`–`to`, else the days with arrivals.
+
+    The default is the first to the last local day with an arrival at the report's sites
+    (haven.core.periods), so that a report of a crisis two years ago opens on that crisis,
+    not on two years of zeros. ValidationFailed names `from`, `to` or `site`.
+    """
+    chosen, everything = report_sites(actor=actor, sites=sites)
+    zone = report_zone()
+    today = clock.now().astimezone(zone).date()
+
+    def with_data() -> Period:
+        arrivals = Arrival.objects.all() if everything else \
+            Arrival.objects.filter(site__in=[s.id for s in chosen])
+        bounds = arrivals.aggregate(first=Min("arrived_at"), last=Max("arrived_at"))
+        first, last = bounds["first"], bounds["last"]
+        return period_of_data(first.astimezone(zone).date() if first else None,
+                              last.astimezone(zone).date() if last else None, today=today)
+
+    return period_parse(start=start, end=end, today=today, default=with_data)
+
+
+def sitrep_build(*, actor: Actor, date: dt.date, sites: Sequence[str] | None = None,
+                 start: dt.date | None = None) -> Sitrep:
     """Return the situation report for the local day `date` and the given sites.
 
+    The figures count everything up to the end of `date`; the day series (`days`,
+    `site_days`) covers `start` to `date` (default: from the first day with data).
     Raise PermissionDenied for roles without aggregate figures, ValidationFailed naming
     `site` for a site that does not exist or is outside the actor's reach, and naming
     `date` for a date after today.
@@ -76,6 +111,25 @@ def sitrep_build(*, actor: Actor, date: dt.date, sites: Sequence[str] | None = N
     zone = report_zone()
     if date > clock.now().astimezone(zone).date():
         raise ValidationFailed.single("date", _("is in the future"))
+    # The same sites, days and registry give the same figures, whoever asks: a report is
+    # kept until the next audited write (haven.audit's write clock), as the open-data
+    # publication is. The key holds site ids, dates and an event id, nothing personal.
+    key = (tuple(s.id for s in chosen), everything, date, start, audit_last_event_id())
+    kept = _KEPT.get(key)
+    if kept is not None:
+        return dataclasses.replace(kept, generated_at=clock.now())
+    report = _sitrep_compute(chosen, everything, zone=zone, date=date, start=start)
+    _KEPT.put(key, report)
+    return report
+
+
+def sitreps_forget() -> None:
+    """Forget the reports kept (for tests that change the registry behind the audit)."""
+    _KEPT.forget()
+
+
+def _sitrep_compute(chosen: list[Site], everything: bool, *, zone: zoneinfo.ZoneInfo,
+                    date: dt.date, start: dt.date | None) -> Sitrep:
     end = dt.datetime.combine(date + dt.timedelta(days=1), dt.time(), tzinfo=zone)
     window = queries.Window(start=end - _OFFSET_HISTORY, end=end, date=date, zone=zone,
                             site_ids=None if everything else tuple(s.id for s in chosen))
@@ -99,6 +153,11 @@ def sitrep_build(*, actor: Actor, date: dt.date, sites: Sequence[str] | None = N
             households = queries.households_total(cursor)
             vulnerable = queries.vulnerabilities(cursor)
             present_at = queries.occupancy(cursor)
+    # Persons erased at their request still count, from anonymous sums (haven.rights).
+    (persons, site_persons, registrations, site_households, households, vulnerable,
+     present_at) = _with_erased(date, window.site_ids, (
+        persons, site_persons, registrations, site_households, households, vulnerable,
+        present_at))
     beds = _shelter_beds(chosen, end, present_at)
     slug_of = {s.id: s.slug for s in chosen}
     registrations = [r for r in registrations if r[0] in slug_of]
@@ -130,16 +189,15 @@ def sitrep_build(*, actor: Actor, date: dt.date, sites: Sequence[str] | None = N
 
     site_days, site_totals = _site_series(chosen, days, site_persons, registrations,
                                           site_households)
+    # Cumulative figures count from the first day; the series shows the chosen period.
+    series, site_days = _from_day(start or first_day, series, site_days)
     # Deaths and injuries come from the casualty register (haven.protection), counted at
     # the site that holds each record, up to the report's date.
     casualties = casualty_figures(date=date, site_ids=window.site_ids)
-    for site in chosen:
-        if site.slug in site_totals:
-            counted = casualties.by_site.get(site.id, Counter())
-            site_totals[site.slug].deaths = counted.get("dead", 0)
-            site_totals[site.slug].injured = counted.get("injured", 0)
+    _count_casualties(chosen, site_totals, casualties.by_site)
     return Sitrep(
-        date=date, generated_at=clock.now(), time_zone=zone.key,
+        date=date, start=series[0].date if series else date, generated_at=clock.now(),
+        time_zone=zone.key,
         sites=[_site_ref(s) for s in chosen], all_sites=everything, days=series,
         site_days=site_days, site_totals=site_totals, demography=cumulative,
         households=households, deaths=casualties.dead, injured=casualties.injured,
@@ -149,7 +207,43 @@ def sitrep_build(*, actor: Actor, date: dt.date, sites: Sequence[str] | None = N
                              capacity=beds[s.id].capacity if s.id in beds else s.capacity)
                    for s in chosen],
         aid=aid_figures(on=date, site_ids=window.site_ids),
+        tracing=tracing_figures(end=end, site_ids=window.site_ids),
     )
+
+
+def _count_casualties(chosen: list[Site], site_totals: dict[str, SiteDay],
+                      by_site: dict[int, Counter[str]]) -> None:
+    for site in chosen:
+        if site.slug in site_totals:
+            counted = by_site.get(site.id, Counter())
+            site_totals[site.slug].deaths = counted.get("dead", 0)
+            site_totals[site.slug].injured = counted.get("injured", 0)
+
+
+def _from_day(start: dt.date, series: list[DayFigures],
+              site_days: list[SiteDay]) -> tuple[list[DayFigures], list[SiteDay]]:
+    return [d for d in series if d.date >= start], [d for d in site_days if d.date >= start]
+
+
+def _with_erased(date: dt.date, site_ids: Sequence[int] | None, figures: Any) -> Any:
+    """Add what persons erased (haven.rights.tally) count for to the report's figures."""
+    persons, site_persons, registrations, site_households, households, vulnerable, \
+        present_at = figures
+    erased = erased_figures(date=date, site_ids=site_ids)
+
+    def summed(rows: list[tuple[int, dt.date, int]]) -> list[tuple[int, dt.date, int]]:
+        # Keyed by (site, day) further on: a cell of the tally adds to the day's count.
+        total: Counter[tuple[int, dt.date]] = Counter()
+        for site_id, day, n in rows:
+            total[(site_id, day)] += n
+        return [(site_id, day, n) for (site_id, day), n in total.items()]
+
+    return ([*persons, *erased.persons], [*site_persons, *erased.site_persons],
+            summed([*registrations, *erased.registrations]),
+            summed([*site_households, *erased.site_households]),
+            households + erased.households,
+            dict(Counter(vulnerable) + erased.vulnerable),
+            dict(Counter(present_at) + erased.present_at))
 
 
 def _shelter_beds(chosen: list[Site], end: dt.datetime,

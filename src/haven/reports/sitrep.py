@@ -18,6 +18,8 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from haven.aid.selectors import AidFigures
+    from haven.core.periods import Stretch
+    from haven.tracing.selectors import TracingFigures
 
 AGE_BANDS = ("0-4", "5-17", "18-59", "60+", "unknown")
 SEXES = ("female", "male", "unknown")
@@ -25,6 +27,8 @@ SEXES = ("female", "male", "unknown")
 VULNERABILITIES = ("injured", "burns", "malnourished", "disability", "unaccompanied_child",
                    "pregnant")
 # Parts of the picture Haven does not record yet: shown as "not recorded", never as zero.
+# Tracing cases were one until haven.tracing: a report built without its figures (a
+# Sitrep made by hand) still says so.
 NOT_RECORDED = ("tracing_cases_opened", "tracing_cases_matched", "tracing_cases_reunified")
 
 
@@ -154,6 +158,7 @@ class Occupancy:
 @dataclass
 class Sitrep:
     date: dt.date
+    start: dt.date  # the first day of the series shown (the figures count from the first arrival)
     generated_at: dt.datetime
     time_zone: str
     sites: list[SiteRef]
@@ -169,6 +174,7 @@ class Sitrep:
     occupancy: list[Occupancy]
     site_totals: dict[str, SiteDay] = field(default_factory=dict)  # slug -> last SiteDay
     aid: AidFigures | None = None  # haven.aid: contributions, deliveries, hand-outs
+    tracing: TracingFigures | None = None  # haven.tracing: cases and children's list
 
     @property
     def arrivals(self) -> int:
@@ -181,6 +187,13 @@ class Sitrep:
     @property
     def is_empty(self) -> bool:
         return self.registrations == 0
+
+    def day_stretches(self) -> list[Stretch[DayFigures]]:
+        """Return the days shown: busy days one by one, long runs without arrivals as one."""
+        from haven.core.periods import stretches  # noqa: PLC0415 - Django's translation
+
+        return stretches(self.days, day=lambda d: d.date,
+                         quiet=lambda d: d.new_arrivals == 0 and d.registrations == 0)
 
     def site(self, slug: str) -> SiteRef:
         return next(s for s in self.sites if s.slug == slug)

@@ -1,22 +1,28 @@
-"""Report pages: the dashboard, its printable version, the PDF and the open-data files."""
+"""Report pages: the dashboard, its printable version, their chart images, the PDF, open data."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlencode
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from haven.accounts.access import Actor, actor_from_request
-from haven.core.errors import PermissionDenied, ValidationFailed
+from haven.core.errors import NotFound, PermissionDenied, ValidationFailed
 from haven.core.web import page
 from haven.reports import exports, params, rendering
+from haven.reports.labels import CHART_KEYS
 from haven.reports.publication import open_data_table
-from haven.reports.services import report_sites, sitrep_build
+from haven.reports.services import report_period, report_sites, sitrep_build
 from haven.reports.sitrep import Sitrep
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -33,13 +39,24 @@ def _require_exact(actor: Actor) -> None:
                                  "Reports for them."))
 
 
+def _period_report(actor: Actor, request: HttpRequest, sites: list[str]) -> Sitrep:
+    """Build the report for the period the query chooses (`from`, `to`; `date` means `to`)."""
+    end_field = "to" if request.GET.get("to") or not request.GET.get("date") else "date"
+    try:
+        period = report_period(actor=actor, sites=sites or None, start=request.GET.get("from"),
+                               end=request.GET.get("to") or request.GET.get("date"))
+    except ValidationFailed as exc:  # name the field the query used: `date` or `to`
+        raise ValidationFailed({end_field if k == "to" else k: v
+                                for k, v in exc.errors.items()}) from None
+    return sitrep_build(actor=actor, date=period.end, sites=sites or None, start=period.start)
+
+
 def _report(request: HttpRequest) -> tuple[Actor, Sitrep]:
     actor = actor_from_request(request, "web")
     _require_figures(actor)
     _require_exact(actor)
-    date = params.parse_date(request.GET.get("date"))
     sites = params.parse_sites(request.GET.getlist("site"))
-    return actor, sitrep_build(actor=actor, date=date, sites=sites or None)
+    return actor, _period_report(actor, request, sites)
 
 
 def _bad_request(request: HttpRequest, exc: ValidationFailed) -> HttpResponse:
@@ -63,24 +80,61 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     choosable, _everything = report_sites(actor=actor)
     selected = params.parse_sites(request.GET.getlist("site"))
     context: dict[str, Any] = {"choosable": choosable, "selected": selected, "errors": {},
-                               "report": None, "date": params.report_today()}
+                               "report": None, "date": params.report_today(),
+                               "start": request.GET.get("from", ""),
+                               "end": request.GET.get("to") or request.GET.get("date", "")}
     try:
-        context["date"] = params.parse_date(request.GET.get("date"))
-        report = sitrep_build(actor=actor, date=context["date"], sites=selected or None)
+        report = _period_report(actor, request, selected)
     except ValidationFailed as exc:
         context["errors"] = exc.errors
         return render(request, "reports/dashboard.html", context, status=422)
-    context["report"] = report
-    context["query"] = _query(report.date, selected)
+    query = _query(report.start, report.date, selected)
+    context.update(report=report, date=report.date, start=report.start, end=report.date,
+                   query=query)
     if not report.is_empty:
-        context.update(rendering.sitrep_context(report))
+        context.update(rendering.sitrep_context(report, chart_url=_chart_url(query)))
     return render(request, "reports/dashboard.html", context)
 
 
-def _query(date: dt.date, sites: list[str]) -> str:
-    from urllib.parse import urlencode  # noqa: PLC0415 - one use
+def _query(start: dt.date, end: dt.date, sites: list[str]) -> str:
+    return urlencode([("from", start.isoformat()), ("to", end.isoformat()),
+                      ("date", end.isoformat()), *(("site", s) for s in sites)])
 
-    return urlencode([("date", date.isoformat()), *(("site", s) for s in sites)])
+
+def _chart_url(query: str) -> Callable[[str], str]:
+    """Return a chart's address: the page's period, sites and language (no one's data)."""
+    language = urlencode({"lang": translation.get_language() or settings.LANGUAGE_CODE})
+    return lambda key: f"{reverse('reports-chart', args=[key])}?{query}&{language}"
+
+
+@page
+@require_GET
+def chart(request: HttpRequest, key: str) -> HttpResponse:
+    """Draw one chart of the report as an SVG image, for the page that shows it.
+
+    The same access as the page (exact figures only: roles that receive the published,
+    suppressed table have no charts and get 403), the same query (`from`, `to`, `site`)
+    and the page's language (`lang`). A site outside the user's reach is not found, as an
+    unknown one is; the refusal is audited (haven.accounts.refusals).
+    """
+    if key not in CHART_KEYS:
+        raise NotFound(_("No such chart."))
+    try:
+        _actor, report = _report(request)
+    except ValidationFailed as exc:
+        if "site" in exc.errors:
+            raise NotFound(_("No such chart.")) from None
+        raise
+    language = request.GET.get("lang") or translation.get_language()
+    if language not in dict(settings.LANGUAGES):
+        raise ValidationFailed.single("lang", _("unknown language"))
+    if report.is_empty:
+        raise NotFound(_("No such chart."))
+    from haven.reports.charts import sitrep_chart  # noqa: PLC0415 - matplotlib only here
+
+    with translation.override(language):
+        drawn = sitrep_chart(report, key)
+    return HttpResponse(drawn.svg, content_type="image/svg+xml; charset=utf-8")
 
 
 @page
@@ -91,7 +145,9 @@ def printable(request: HttpRequest) -> HttpResponse:
         _actor, report = _report(request)
     except ValidationFailed as exc:
         return _bad_request(request, exc)
-    context = rendering.sitrep_context(report) if not report.is_empty else {"report": report}
+    query = _query(report.start, report.date, params.parse_sites(request.GET.getlist("site")))
+    context = {"report": report} if report.is_empty else \
+        rendering.sitrep_context(report, chart_url=_chart_url(query))
     return HttpResponse(render_to_string("reports/sitrep_document.html",
                                          {**context, "report": report, "linked": True},
                                          request=request))

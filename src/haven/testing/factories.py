@@ -29,15 +29,63 @@ def _static_root() -> None:
     Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
 
 
+def otp_device(user: User) -> Any:
+    """Return a confirmed authenticator of `user` (made for the test if there is none)."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice  # noqa: PLC0415
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    return device or TOTPDevice.objects.create(user=user, name="test", confirmed=True)
+
+
+@pytest.fixture(autouse=True)
+def _force_login_gives_a_second_factor(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make `Client.force_login` open a session verified by a second factor, as after a code.
+
+    Administrators, coordinators and auditors must give one (haven.accounts.two_factor);
+    tests that sign in without the login form stand for a completed login. Tests of the
+    two-factor steps themselves log in through the form, or call `force_login_unverified`.
+    """
+    original = Client.force_login
+
+    def force_login(self: Client, user: Any, backend: str | None = None) -> None:
+        original(self, user, backend)
+        from haven.accounts.services.two_factor import otp_required  # noqa: PLC0415
+
+        if otp_required(user) and not getattr(user, "_haven_unverified", False):
+            from django_otp import DEVICE_ID_SESSION_KEY  # noqa: PLC0415
+
+            session = self.session  # what django_otp.login stores after a right code
+            session[DEVICE_ID_SESSION_KEY] = otp_device(user).persistent_id
+            session.save()
+
+    monkeypatch.setattr(Client, "force_login", force_login)
+
+
+def force_login_unverified(client: Client, user: User) -> None:
+    """Sign `user` in with a password only: the second factor is still owed."""
+    user._haven_unverified = True  # type: ignore[attr-defined]
+    try:
+        client.force_login(user)
+    finally:
+        del user._haven_unverified  # type: ignore[attr-defined]
+
+
 @pytest.fixture(autouse=True)
 def _publications_forgotten() -> None:
-    """Start each test without open-data publications kept from another test's registry.
+    """Start each test without open-data publications, reports or charts kept from another
+    test's registry.
 
     They are kept until the next audited write; tests also write without the audit.
     """
+    from haven.reports.charts import charts_forget  # noqa: PLC0415
     from haven.reports.publication import publications_forget  # noqa: PLC0415
+    from haven.reports.rendering import pdfs_forget  # noqa: PLC0415
+    from haven.reports.services import sitreps_forget  # noqa: PLC0415
 
     publications_forget()
+    sitreps_forget()
+    charts_forget()
+    pdfs_forget()
 
 
 def site_spec(slug: str, kind: str = "reception_hub") -> dict[str, Any]:

@@ -23,6 +23,7 @@ from haven.audit.models import AuditAction, Outcome
 from haven.audit.services import audit_record
 from haven.core import clock
 from haven.core.errors import NotFound, PermissionDenied, ValidationFailed
+from haven.core.http import parse_id
 
 if TYPE_CHECKING:
     from haven.accounts.access import Actor
@@ -105,8 +106,9 @@ def token_authenticate(token: str) -> User | None:
 def _token_by_ref(ref: str) -> ApiToken | None:
     """Return the token with this id or prefix (`hvn_…`, as `haven token list` shows it)."""
     ref = ref.strip().rstrip("…")
-    if ref.isdigit() and len(ref) < 19:
-        return ApiToken.objects.select_related("user").filter(pk=int(ref)).first()
+    number = parse_id(ref)
+    if number is not None:
+        return ApiToken.objects.select_related("user").filter(pk=number).first()
     if ref.startswith(TOKEN_PREFIX) and len(ref) >= 8:
         found = list(ApiToken.objects.select_related("user")
                      .filter(prefix__startswith=ref[:PREFIX_LENGTH])[:2])

@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from haven.core import clock
-from haven.testing.browser import log_in
+from haven.testing.browser import log_in, menu_open
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -29,7 +29,7 @@ def test_record_the_eu_pledge_commit_it_deliver_it_and_see_the_report(
     page.click("button:has-text('Log out')")
 
     log_in(page, base, "coordinator")
-    page.click("nav >> text=Aid")
+    menu_open(page, "Aid")
     expect(page.locator(".empty").first).to_contain_text("No contributions recorded yet")
     page.click("text=Add a donor")
     page.fill("input[name=name]", "European Union")

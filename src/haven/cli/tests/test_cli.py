@@ -149,6 +149,8 @@ def test_check_deploy_passes_with_the_production_environment(tmp_path):
         ({"HAVEN_FIELD_KEY": None}, "haven.E002"),
         ({"HAVEN_FIELD_KEY": "SGF2ZW4gZG9jcyBleGFtcGxlOiBuZXZlciB1c2UgaXQ="}, "haven.E003"),
         ({"HAVEN_FIELD_KEY": "hunter2"}, "haven.E004"),
+        ({"HAVEN_ALLOWED_HOSTS": "*"}, "haven.E040"),
+        ({"HAVEN_ALLOWED_HOSTS": "haven.example.org,*"}, "haven.E040"),
     ],
 )
 def test_check_deploy_fails_on_an_unsafe_environment(tmp_path, overrides, problem):

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from haven.accounts.access import actor_from_request
 from haven.accounts.acting import acting_site
+from haven.audit.models import AuditAction
 from haven.core.errors import ValidationFailed
 from haven.core.web import page
 from haven.intake.importing import reading, runner
@@ -85,8 +86,8 @@ def _job_context(job: ImportJob) -> dict[str, Any]:
 @require_GET
 def import_job(request: HttpRequest, job: int) -> HttpResponse:
     actor = actor_from_request(request, "web")
-    return render(request, "intake/import_job.html",
-                  _job_context(import_job_get(actor=actor, job_id=job)))
+    return render(request, "intake/import_job.html", _job_context(
+        import_job_get(actor=actor, job_id=job, action=AuditAction.IMPORT_JOB_VIEW)))
 
 
 @page
@@ -102,7 +103,8 @@ def import_job_progress(request: HttpRequest, job: int) -> HttpResponse:
 @require_GET
 def import_job_report(request: HttpRequest, job: int) -> HttpResponse:
     """Download the report: row, column, problem for each refused row (UTF-8 with BOM)."""
-    found = import_job_get(actor=actor_from_request(request, "web"), job_id=job)
+    found = import_job_get(actor=actor_from_request(request, "web"), job_id=job,
+                           action=AuditAction.IMPORT_REPORT_DOWNLOAD)
     response = HttpResponse("\ufeff" + (found.report or "row,column,problem\r\n"),
                             content_type="text/csv; charset=utf-8")
     name = f"{Path(found.file_name).stem or 'import'}-report.csv"

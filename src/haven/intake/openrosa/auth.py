@@ -32,6 +32,7 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
 from haven.accounts.access import Actor, client_address
+from haven.accounts.lockout import address_locked
 from haven.accounts.models import User
 from haven.accounts.services import device_authenticate, device_authenticate_basic
 from haven.audit.models import AuditAction, Outcome
@@ -118,7 +119,10 @@ def _failed(request: HttpRequest, username: str) -> Refusal:
     locked = bool(getattr(request, "axes_locked_out", False))
     # Answered here in OpenRosa's words, not with the web login page axes would render.
     setattr(request, "axes_locked_out", False)  # noqa: B010 - set by axes, not declared
-    audit_record(actor=None, action=AuditAction.LOGIN_FAILED, outcome=Outcome.DENIED,
+    by_address = locked and address_locked(request)  # spraying over many user names
+    audit_record(actor=None, outcome=Outcome.DENIED,
+                 action=AuditAction.LOGIN_ADDRESS_LOCKED if by_address
+                 else AuditAction.LOGIN_FAILED,
                  username=username[:150], client_address=client_address(request),
                  channel=CHANNEL)
     if locked:

@@ -33,6 +33,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from haven.audit.models import AuditAction
+from haven.audit.models import Outcome as AuditOutcome
+from haven.audit.services import audit_record
 from haven.core import clock
 from haven.core.errors import Conflict, NotFound, ValidationFailed
 from haven.intake.models import Submission
@@ -45,7 +48,7 @@ from haven.intake.openrosa.parsing import (
 )
 from haven.registry.birth_dates import OLDEST_AGE, birth_date_from_age
 from haven.registry.models import Household, Person
-from haven.registry.selectors import household_get
+from haven.registry.selectors import household_codes_visible, household_get
 from haven.registry.services import (
     HouseholdInput,
     MemberInput,
@@ -79,7 +82,7 @@ class Receipt:
     """What became of a submission, for the answer to the device."""
 
     outcome: str
-    household: Household
+    household: Household | None  # None: a resend of a household the sender may not see
     submission: Submission
 
 
@@ -112,7 +115,7 @@ def submission_receive(
     now = received_at or clock.now()
     existing = _stored(source, parsed.instance_id)
     if existing is not None:
-        return _acknowledge(existing, digest)
+        return _acknowledge(actor, existing, digest)
     if parsed.deprecated_id:
         _require_editable(actor, source, parsed.deprecated_id)
     try:
@@ -125,18 +128,29 @@ def submission_receive(
         existing = _stored(source, parsed.instance_id)
         if existing is None:
             raise
-        return _acknowledge(existing, digest)
+        return _acknowledge(actor, existing, digest)
 
 
 def _stored(source: str, key: str) -> Submission | None:
     return Submission.objects.select_related("household").filter(source=source, key=key).first()
 
 
-def _acknowledge(existing: Submission, digest: str) -> Receipt:
+def _acknowledge(actor: Actor, existing: Submission, digest: str) -> Receipt:
+    """Answer a resend: the household it registered, if the sender may see that household.
+
+    A device at another site (a phone moved from Goris to Vayk, resending what Goris
+    received) learns nothing of the household, not its code and not whether its content
+    differs: the resend is acknowledged as received (ODK Collect then stops resending;
+    the data is safe where it was stored) and the look is audited as denied.
+    """
+    assert existing.household_id is not None  # noqa: S101 - ODK submissions always have one
+    if not household_codes_visible(actor, [existing.household_id]):
+        audit_record(actor=actor, action=AuditAction.HOUSEHOLD_VIEW, target_type="household",
+                     target_ids=[existing.household_id], outcome=AuditOutcome.DENIED)
+        return Receipt(outcome=Outcome.DUPLICATE, household=None, submission=existing)
     if existing.digest != digest and not existing.digest.startswith(EXPORT_DIGEST):
         raise Conflict(_("A different submission with this instanceID (%(key)s) was already "
                          "received; nothing was stored.") % {"key": existing.key[:60]})
-    assert existing.household is not None  # noqa: S101 - ODK submissions always have one
     return Receipt(outcome=Outcome.DUPLICATE, household=existing.household, submission=existing)
 
 
@@ -210,8 +224,7 @@ def household_correct(*, actor: Actor, household: Household, edit: HouseholdInpu
     with its old value in the history; nothing is written if anything is refused.
     """
     with transaction.atomic():
-        persons = list(Person.objects.filter(household=household).order_by("position")
-                       .prefetch_related("vulnerabilities"))
+        persons = list(Person.objects.filter(household=household).order_by("position"))
         same_members = len(persons) == len(edit.members)
         # First, so that a household the actor may not see is NotFound before anything
         # about it (its number of members) shows in an answer.
@@ -254,8 +267,8 @@ def _person_changes(index: int, person: Person, member: MemberInput, *,
         raise ValidationFailed.single(
             f"members[{index}].estimated_age",
             _("an edit cannot change an estimated age; give the birth year instead"))
-    stored = sorted(v.code for v in person.vulnerabilities.all())
-    if sorted(set(member.vulnerabilities)) != stored:
-        # Only when they change: the registry lets only roles with medical fields do it.
-        changes["vulnerabilities"] = list(member.vulnerabilities)
+    # Every field the form carries, without looking at what is stored: person_update
+    # ignores the fields the actor's role may not change (registry.records.fields_writable),
+    # so the answer to an edit never depends on stored medical fields.
+    changes["vulnerabilities"] = list(member.vulnerabilities)
     return changes

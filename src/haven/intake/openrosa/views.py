@@ -37,6 +37,8 @@ from django.views.decorators.csrf import csrf_exempt
 
 from haven.accounts.access import Actor
 from haven.core.busy import RETRY_AFTER_SECONDS, is_busy
+from haven.core.disk_full import RETRY_AFTER_SECONDS as DISK_FULL_RETRY_AFTER
+from haven.core.disk_full import is_disk_full
 from haven.core.errors import HavenError, ValidationFailed
 from haven.intake.openrosa.auth import Refusal, device_actor, device_site
 from haven.intake.openrosa.form import XForm, hub_arrival_xform, served_xforms
@@ -136,8 +138,13 @@ def _busy_answered(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespo
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         try:
             return view(request, *args, **kwargs)
-        except OperationalError as exc:
-            if not is_busy(exc):
+        except (OperationalError, OSError) as exc:
+            if is_disk_full(exc):  # Collect keeps the form and sends it again later
+                response = openrosa_response(503, _("The server's disk is full; nothing was "
+                                                    "stored. Send again later."))
+                response["Retry-After"] = str(DISK_FULL_RETRY_AFTER)
+                return response
+            if not isinstance(exc, OperationalError) or not is_busy(exc):
                 raise
             response = openrosa_response(503, _("Haven is busy; nothing was stored. Send "
                                                 "again in a few seconds."))
@@ -256,6 +263,8 @@ def submission(request: HttpRequest, actor: Actor, site: Site, *,
     except HavenError as problem:
         status = 400 if isinstance(problem, ValidationFailed) else problem.status
         return openrosa_response(status, _problem_text(problem))
+    if receipt.household is None:  # a resend of another site's household: nothing of it
+        return openrosa_response(201, _("Already received."), nature="submit_success")
     code = receipt.household.code
     if receipt.outcome == Outcome.REGISTERED:
         members = receipt.household.members.count()

@@ -379,14 +379,14 @@ class _Loader:
         reader = self.root.table("households")
         sizes: dict[int, float] = {}
         for size, weight in reader.weights("sizes").items():
-            if not size.isdigit() or not 1 <= int(size) <= 50:
+            if not (size.isascii() and size.isdigit()) or not 1 <= int(size) <= 50:
                 reader.error("sizes", f"a size must be a whole number from 1 to 50, not {size!r}")
             else:
                 sizes[int(size)] = weight
         adults = reader.weights("adults", allowed=[str(r) for r in ADULT_RELATIONSHIPS])
         prefixes = reader.weights("phone_prefixes")
         for prefix in prefixes:
-            if not prefix.isdigit() or len(prefix) != 2:
+            if not (prefix.isascii() and prefix.isdigit()) or len(prefix) != 2:
                 reader.error("phone_prefixes", f"{prefix!r} must be two digits")
         ages = self.root.table("ages")
         households = Households(

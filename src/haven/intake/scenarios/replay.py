@@ -12,7 +12,8 @@ A replay goes into a database that holds no replayed households yet: it refuses 
 Conflict otherwise (replaying twice would double every figure, and the demo's own
 households would blur the tallies). The truth (which registrations are the same
 person) goes to ``<HAVEN_VAR_DIR>/scenarios/<name>-truth.csv``, never into the database:
-the linkage engine must find the duplicates from the data alone.
+the linkage engine must find the duplicates from the data alone. A replay is one
+transaction: interrupted, it leaves nothing, and runs again from the start.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.db import transaction
 
 from haven.accounts.access import Actor
 from haven.accounts.models import User
@@ -116,10 +118,15 @@ def scenario_run(
     folder.mkdir(parents=True, exist_ok=True)
     truth_path = folder / f"{scenario.name}-truth.csv"
     partial = truth_path.with_name(truth_path.name + ".partial")
-    with partial.open("w", newline="", encoding="utf-8") as handle:
+    # All or nothing: a replay killed half-way (power cut, kill -9) leaves no replayed
+    # household behind, so running it again is not refused as "already replayed" and
+    # replays it whole. The truth file takes its place before the commit: a crash between
+    # the two leaves a truth file the next replay overwrites, never a replay without one.
+    with transaction.atomic(), partial.open("w", newline="", encoding="utf-8") as handle:
         run = _Replay(scenario, actors, csv.writer(handle), scale=scale, progress=progress)
         run.replay(scenario_days(scenario, scale=scale, seed=seed))
-    partial.replace(truth_path)
+        handle.flush()
+        partial.replace(truth_path)
     return run.summary(scale=scale, seed=seed, truth_path=truth_path,
                        seconds=time.monotonic() - started)
 

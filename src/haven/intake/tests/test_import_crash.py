@@ -26,6 +26,7 @@ import pytest
 from django.db import connection
 
 from haven.intake.importing.samples import sample_csv, sample_households
+from haven.testing.killed import postgres_backends_settle
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -47,19 +48,9 @@ class Live:
     query: Callable[[str], list[Any]]
 
     def settle(self) -> None:
-        """Wait until a killed client's server process is gone.
-
-        PostgreSQL finishes a COMMIT the client sent just before it was killed: wait for
-        it, so the state checked is the one the next run will find. (On SQLite the
-        client is the database: a killed process's commit either reached the file or not.)
-        """
-        if connection.vendor != "postgresql":
-            return
-        others = ("SELECT COUNT(*) FROM pg_stat_activity WHERE datname = current_database() "
-                  "AND pid <> pg_backend_pid()")
-        deadline = time.monotonic() + 30
-        while self.query(others)[0][0] and time.monotonic() < deadline:
-            time.sleep(0.05)
+        """Wait until a killed client's server process is gone (postgres_backends_settle)."""
+        if connection.vendor == "postgresql":
+            postgres_backends_settle(self.query)
 
     def haven(self, *args: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run([sys.executable, "-m", "haven.cli.main", *args], env=self.env,

@@ -14,8 +14,9 @@ from __future__ import annotations
 import logging
 import math
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -23,10 +24,11 @@ import pandas as pd
 from splink import Linker, block_on
 from splink.internals.constants import LEVEL_NOT_OBSERVED_TEXT
 
+from haven.linkage.contradictions import UNCERTAIN, Facts, contradiction, question_reason
 from haven.linkage.engine import households
 from haven.linkage.engine import model as linkage_model
 from haven.linkage.engine.backends import Backend, backend_for
-from haven.linkage.engine.clustering import cluster
+from haven.linkage.engine.clustering import CANNOT_LINK, SAME_HOUSEHOLD, cluster
 from haven.linkage.engine.model import LinkType
 from haven.linkage.engine.records import EngineInputError, prepare_records
 from haven.linkage.engine.results import DedupeResult, ScoredPair, Thresholds
@@ -143,6 +145,13 @@ def _train(linker: Linker, n_records: int, progress: Progress) -> bool:
             recall=DETERMINISTIC_RECALL)
     except Exception:
         logging.getLogger(__name__).info("kept the prior share of matching pairs")
+    settings = linker._settings_obj
+    if not 0 < settings._probability_two_random_records_match < 1:
+        # The rules found no pair at all (a file of tracing requests gives birth years
+        # only, never the full date or document they need): a share of 0 would make
+        # every match impossible (and Splink's log2 of it fails). Keep the starting one.
+        settings._probability_two_random_records_match = (
+            linkage_model.PRIOR_PROBABILITY_TWO_RECORDS_MATCH)
     progress("training: random pairs (u)", 0.25)
     training.estimate_u_using_random_sampling(max_pairs=U_SAMPLE_PAIRS, seed=7)
     learned: set[str] = set()
@@ -323,11 +332,20 @@ def _run(tables: Sequence[pd.DataFrame], *, link_type: LinkType, engine: str,
     if model is not None:
         columns = _model_columns(model, columns, prepared)
     n_records = sum(len(t) for t in prepared)
-    backend = backend_for(engine)
     if n_records < 2:
+        backend = backend_for("duckdb")
         backend.close()
         return _trivial_result(prepared, columns, backend, link_type=link_type, model=model,
                                engine=engine, started=started, report=report)
+    record_ids = _number_records(prepared)
+    if model is None and engine != "duckdb" and n_records >= MIN_TRAINING_RECORDS:
+        # One model whatever the engine: Spark's random sampling and EM differ from
+        # DuckDB's (on 5,000 records the two trained different models and linked 24
+        # pairs differently), so every engine trains on DuckDB and scores with it.
+        report("training (on DuckDB, for every engine)", 0.1)
+        model = _train_on_duckdb(prepared, columns, link_type=link_type,
+                                 n_records=n_records, report=report)
+    backend = backend_for(engine)
     try:
         with _splink_quiet():
             prior = _settings_dict(columns, backend, link_type=link_type, model=None,
@@ -335,7 +353,6 @@ def _run(tables: Sequence[pd.DataFrame], *, link_type: LinkType, engine: str,
             settings = _settings_dict(
                 columns, backend, link_type=link_type, model=model,
                 term_frequencies=n_records >= MIN_TERM_FREQUENCY_RECORDS)
-            record_ids = _number_records(prepared)
             frames = [backend.register(t, f"records_{i}") for i, t in enumerate(prepared)]
             linker = Linker(frames if len(frames) > 1 else frames[0], settings, log_level=None)
             report("training" if model is None else "reusing the stored model", 0.2)
@@ -354,20 +371,144 @@ def _run(tables: Sequence[pd.DataFrame], *, link_type: LinkType, engine: str,
     report("clustering", 0.9)
     labels = linkage_model.level_labels(columns)
     pairs = _pairs(predictions, labels, record_ids)
+    home: dict[str, str] = {}
     if families:
-        pairs = households.household_support(pairs, {
-            record_id: household for record_id, household in zip(
-                record_ids, (h for t in prepared for h in t["household"]), strict=True)
-            if isinstance(household, str)})
+        home = {str(record_id): household for record_id, household in zip(
+            record_ids, (h for t in prepared for h in t["household"]), strict=True)
+            if isinstance(household, str)}
+        pairs = households.household_support(pairs, home)
     pairs = [p for p in pairs if p.probability >= thresholds.lower]
     pairs.sort(key=lambda p: (-p.probability, p.left_id, p.right_id))
     ids = [str(record_id) for record_id in record_ids]
-    clusters, probabilities = cluster(ids, pairs, upper=thresholds.upper,
-                                      must_link=must_link, cannot_link=cannot_link)
+    held: dict[tuple[str, str], str] = {}
+    contradicts = _contradicts(prepared, record_ids, pairs, thresholds.upper)
+    clusters, probabilities = cluster(
+        ids, pairs, upper=thresholds.upper, must_link=must_link, cannot_link=cannot_link,
+        contradicts=contradicts if _families_recorded(prepared, families) else None,
+        held=held, household=home)
+    pairs = _with_reasons(pairs, clusters, held, thresholds.upper, contradicts,
+                          home=home)
     report("done", 1.0)
     return DedupeResult(clusters=clusters, probabilities=probabilities, pairs=pairs,
                         model=result_model, engine=engine,
                         seconds=time.perf_counter() - started)
+
+
+def facts_of(prepared: pd.DataFrame) -> list[Facts]:
+    """Return each prepared record's facts that another record can contradict, in order."""
+    def text(column: str) -> list[str]:
+        if column not in prepared.columns:
+            return [""] * len(prepared)
+        return [value if isinstance(value, str) else "" for value in prepared[column]]
+
+    years = (prepared["birth_year"] if "birth_year" in prepared.columns
+             else pd.Series([None] * len(prepared)))
+    return [Facts(sex=sex, birth_year=None if pd.isna(year) else int(year),
+                  birth_full=full, document=document, given_key=given,
+                  given_latin=latin, family_as_given_key=family_as_given,
+                  given_as_family_key=given_as_family, family_key=family,
+                  family_latin=family_latin)
+            for sex, year, full, document, given, latin, family_as_given, given_as_family,
+            family, family_latin in zip(
+                text("sex"), years, text("birth_full"), text("document"), text("given_key"),
+                text("given_latin"), text("family_as_given_key"),
+                text("given_as_family_key"), text("family_key"), text("family_latin"),
+                strict=True)]
+
+
+def _families_recorded(prepared: Sequence[pd.DataFrame], households: bool) -> bool:
+    """Whether the records say who lives together (a household id or phones).
+
+    Chaining relatives into one person happens through what a family shares: household,
+    phone. Files that record neither (FEBRL: no household, phone or sex) replace one
+    value of a duplicate by another as often as a relative differs, and there the rule
+    split true duplicates (FEBRL3 clusters F1 0.9997 → 0.9870): it applies only where
+    families are recorded, as in the registry and the cross-script benchmarks.
+    """
+    return households or any(t["phone"].notna().any() for t in prepared
+                             if "phone" in t.columns)
+
+
+def _contradicts(prepared: Sequence[pd.DataFrame], record_ids: np.ndarray,
+                 pairs: Sequence[ScoredPair], upper: float) -> Callable[[str, str], str]:
+    """Return contradiction(a, b) on the callers' record ids, for the records clustering meets.
+
+    Only records in a returned pair are read, not a million records' (a must-link is
+    never refused, so its records need none).
+    """
+    wanted = {str(record_id) for p in pairs for record_id in (p.left_id, p.right_id)}
+    # A set lookup per record. np.isin on object arrays compares every record with every
+    # wanted id (numpy's loop for objects): at 1,000,000 records that took over 15 minutes.
+    positions = np.fromiter((i for i, record_id in enumerate(record_ids)
+                             if str(record_id) in wanted), dtype=np.int64)
+    table = pd.concat(prepared, ignore_index=True).iloc[positions] if len(positions) \
+        else prepared[0].iloc[0:0]
+    facts = dict(zip((str(record_ids[i]) for i in positions), facts_of(table), strict=True))
+    empty = Facts()
+
+    def contradicts(a: str, b: str) -> str:
+        return contradiction(facts.get(a, empty), facts.get(b, empty))
+
+    return contradicts
+
+
+def _with_reasons(pairs: Sequence[ScoredPair], clusters: dict[str, str],
+                  held: dict[tuple[str, str], str], upper: float,
+                  contradicts: Callable[[str, str], str], *,
+                  home: Mapping[str, str] | None = None) -> list[ScoredPair]:
+    """Give each pair left in two clusters the reason a reviewer sees it.
+
+    A pair whose own records contradict carries the contradiction (no question for a
+    reviewer: `ScoredPair.is_question`); so does a pair whose two clusters hold records
+    of one household registration ("same_household": two people, as the registry's
+    runs never ask either); a likely pair the clustering refused because of another
+    record of a cluster carries "cluster_" + the contradiction; a pair between the
+    thresholds otherwise carries "score_uncertain".
+    """
+    homes: dict[str, set[str]] = {}
+    for record_id, household in (home or {}).items():
+        homes.setdefault(clusters[record_id], set()).add(household)
+    result = []
+    for pair in pairs:
+        left, right = clusters[pair.left_id], clusters[pair.right_id]
+        if left != right:
+            direct = contradicts(pair.left_id, pair.right_id)
+            held_reason = held.get((pair.left_id, pair.right_id)) or held.get(
+                (pair.right_id, pair.left_id))
+            if held_reason in (CANNOT_LINK, SAME_HOUSEHOLD):
+                reason = held_reason
+            elif not homes.get(left, set()).isdisjoint(homes.get(right, ())):
+                reason = SAME_HOUSEHOLD
+            elif held_reason:
+                reason = question_reason(direct, held_reason)
+            elif pair.probability < upper:
+                reason = direct or UNCERTAIN
+            else:  # refused when an earlier, likelier link changed the clusters
+                reason = question_reason(direct, CANNOT_LINK)
+            result.append(replace(pair, reason=reason))
+        else:
+            result.append(pair)
+    return result
+
+
+def _train_on_duckdb(prepared: Sequence[pd.DataFrame], columns: Sequence[str], *,
+                     link_type: LinkType, n_records: int, report: Progress) -> dict[str, Any]:
+    """Train on DuckDB and return the model (prepared tables already numbered)."""
+    backend = backend_for("duckdb")
+    try:
+        with _splink_quiet():
+            prior = _settings_dict(columns, backend, link_type=link_type, model=None,
+                                   term_frequencies=False)
+            settings = _settings_dict(
+                columns, backend, link_type=link_type, model=None,
+                term_frequencies=n_records >= MIN_TERM_FREQUENCY_RECORDS)
+            frames = [backend.register(t, f"training_{i}") for i, t in enumerate(prepared)]
+            linker = Linker(frames if len(frames) > 1 else frames[0], settings, log_level=None)
+            trained = _train(linker, n_records, report)
+            _repair_trained_levels(linker, prior)
+            return _trained_model(linker, columns, trained)
+    finally:
+        backend.close()
 
 
 def _trivial_result(prepared: Sequence[pd.DataFrame], columns: Sequence[str],

@@ -27,6 +27,7 @@ import pandas as pd
 import phonenumbers
 
 from haven.core.names import given_name_key, name_key, patronymic_key, surname_key, to_latin
+from haven.linkage.contradictions import SEX_WORDS
 
 RECORD_COLUMNS = ("record_id", "given_name", "family_name", "patronymic", "sex", "birth_date",
                   "place_of_origin", "phone", "document_number")  # fmt: skip
@@ -38,9 +39,7 @@ _DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 _MIN_YEAR, _MAX_YEAR = 1850, 2100
 _NOT_LETTER = re.compile("[^a-z]+")
 _NOT_ALNUM = re.compile("[^0-9A-Z]+")
-_SEX = {"f": "f", "female": "f", "woman": "f", "ж": "f", "жен": "f", "женский": "f",
-        "իգ": "f", "կին": "f", "m": "m", "male": "m", "man": "m", "м": "m", "муж": "m",
-        "мужской": "m", "ար": "m", "տղամարդ": "m"}  # fmt: skip
+_SEX = SEX_WORDS
 
 
 class EngineInputError(ValueError):

@@ -17,7 +17,7 @@ def _ids(settings: Any, upper: float, lower: float) -> list[str]:
 
 
 def test_defaults_pass(settings: Any) -> None:
-    assert (settings.LINK_AUTO_THRESHOLD, settings.LINK_REVIEW_THRESHOLD) == (0.95, 0.60)
+    assert (settings.LINK_AUTO_THRESHOLD, settings.LINK_REVIEW_THRESHOLD) == (0.95, 0.80)
     assert check_link_thresholds(None) == []
 
 

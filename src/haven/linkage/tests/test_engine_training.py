@@ -88,3 +88,18 @@ def test_a_failed_em_session_leaves_every_comparison_and_em_learns_the_birth_dat
     assert birth["exact"] > 0.5 > birth["different"]
     predicted = _cluster_pairs(result.clusters)
     assert len(predicted & truth) / len(truth) > 0.99
+
+
+def test_a_registry_without_any_certain_pair_keeps_the_prior_and_finishes(
+        febrl3: tuple[pd.DataFrame, set[tuple[str, str]]]) -> None:
+    """A run after every duplicate was merged (found by killing and rerunning a run).
+
+    The deterministic rules then find no pair: Splink estimates the share of matching
+    pairs as 0, and prediction took log2(0) ("math domain error") instead of linking.
+    """
+    records, _truth = febrl3
+    originals = records[~records["record_id"].str.contains("dup")].reset_index(drop=True)
+    result = dedupe(originals)
+    share = result.model["probability_two_random_records_match"]
+    assert 0 < share < 1
+    assert len(set(result.clusters.values())) > len(originals) * 0.99

@@ -233,3 +233,33 @@ def test_a_run_that_breaks_otherwise_is_kept_as_failed_and_the_error_goes_up(
     with pytest.raises(RuntimeError, match="out of memory"):
         services.linkage_run(actor=actor_for(users["coordinator"]))
     assert LinkageRun.objects.get().status == RunStatus.FAILED
+
+
+def test_an_incremental_merge_that_would_join_contradicting_records_goes_to_review(
+        users, registry, make_household, monkeypatch):
+    """Issue 16: incremental runs follow the clustering's rule, and say why they ask."""
+    from haven.linkage import engine  # noqa: PLC0415 - the module services imports from
+    from haven.linkage.tests.review_fixtures import scored  # noqa: PLC0415
+
+    coordinator = actor_for(users["coordinator"])
+    with clock.frozen_at(MORNING + dt.timedelta(days=1)):
+        services.linkage_run(actor=coordinator)
+    kornidzor = registry[0]
+    assert _representative(registry[1]).id == kornidzor.id  # Anahit, born 1948
+    with clock.frozen_at(MORNING + dt.timedelta(days=1, hours=6)):
+        # Born 1950: two years from 1948, no contradiction. Born 1952: two years from
+        # 1950, but four from the 1948 records already in the cluster.
+        near = person_at(make_household, "goris", given_name="Anahit",
+                         family_name="Vardanyan", birth_date="1950-01-01")
+        far = person_at(make_household, "goris", given_name="Anahit",
+                        family_name="Vardanyan", birth_date="1952-05-05")
+    monkeypatch.setattr(engine, "link_new", lambda *_args, **_kwargs: [
+        scored(near, kornidzor, 0.99), scored(far, near, 0.98)])
+    with clock.frozen_at(MORNING + dt.timedelta(days=1, hours=7)):
+        services.linkage_link_new(actor=coordinator)
+    assert _representative(near).id == kornidzor.id
+    assert _representative(far).id == far.id  # not chained into the 1948 cluster
+    ticket = MatchCandidate.objects.get(left_id=min(far.id, near.id),
+                                        right_id=max(far.id, near.id))
+    assert ticket.state == MatchState.PENDING
+    assert ticket.reason == "cluster_birth_years_far_apart"

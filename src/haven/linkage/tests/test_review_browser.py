@@ -7,7 +7,7 @@ from playwright.sync_api import Page, expect
 
 from haven.linkage.tests.review_fixtures import person_at, queue_pairs, scored
 from haven.registry.models import Person
-from haven.testing.browser import log_in
+from haven.testing.browser import log_in, menu_open
 from haven.testing.factories import actor_for
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -35,7 +35,7 @@ def test_a_reviewer_confirms_a_pair_side_by_side(page: Page, live_server, users,
     second = person_at(make_household, "goris", given_name="Анаит", family_name="Варданян")
     queue_pairs(actor_for(users["coordinator"]), [scored(first, second, 0.87)])
     log_in(page, live_server.url, "registrar-goris")
-    page.click("nav >> text=Possible duplicates")
+    menu_open(page, "Possible duplicates")
     page.click("text=Compare")
     expect(page.locator("table.pair")).to_contain_text("Варданян")
     expect(page.locator("table.pair svg rect").first).to_be_visible()

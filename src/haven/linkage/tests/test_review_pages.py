@@ -152,3 +152,42 @@ def test_api_errors_name_the_field(users, pairs, api):
     assert registrar.get(f"/matches/{other}").status_code == 404
     assert registrar.post(f"/matches/{other}/decision", {"decision": "reject"}).status_code == 404
     assert api("tracing_officer").get("/matches").status_code == 403
+
+
+def test_the_queue_is_searched_by_name_in_any_script_by_post(users, pairs):
+    """Анаит finds the pair with Anahit (and Anaid) and not Anna/Ani's; the name is POSTed."""
+    client = signed_in(users["coordinator"])
+    page = client.post("/matches/", {"name": "Анаит", "state": "open"}).content.decode()
+    goris = pairs["goris"]
+    assert goris[0].code in page
+    assert pairs["vayk"].code in page
+    assert goris[2].code not in page
+    assert goris[3].code not in page
+    # Only pairs whose two records the reviewer sees, as without a name.
+    page = signed_in(users["registrar"]).post("/matches/", {"name": "Анаит"}).content.decode()
+    assert pairs["vayk"].code not in page
+    assert goris[0].code in page
+
+
+@pytest.mark.parametrize(("language", "uncertain", "years"), [
+    ("en", "The evidence is not strong enough either way.", "born years apart"),
+    ("ru", "Данных недостаточно ни для одного из решений.", "с разницей в несколько лет"),
+    ("hy", "Տվյալները բավարար չեն ոչ մի կողմի համար։", "տարբերվում է մի քանի տարով"),
+])
+def test_the_queue_and_the_pair_say_why_the_pair_is_asked_in_the_clerks_words(
+        users, pairs, language, uncertain, years):
+    a, b = pairs["goris"][:2]
+    c, d = pairs["goris"][2:]
+    kept_apart = ticket(c, d)
+    kept_apart.reason = "cluster_birth_years_far_apart"
+    kept_apart.save(update_fields=["reason"])
+    client = signed_in(users["registrar"])
+    client.cookies["django_language"] = language
+    queue = client.get("/matches/").content.decode()
+    assert uncertain in queue
+    assert years in queue
+    assert "cluster_" not in queue
+    assert "score_uncertain" not in queue
+    pair = client.get(f"/matches/{ticket(a, b).pk}/").content.decode()
+    assert uncertain in pair
+    assert years in client.get(f"/matches/{kept_apart.pk}/").content.decode()

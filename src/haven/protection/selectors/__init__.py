@@ -29,6 +29,7 @@ from haven.protection.selectors.referrals import (
     referral_get,
     referral_list,
     referral_overdue,
+    referral_overdue_count,
 )
 
 __all__ = [
@@ -36,5 +37,5 @@ __all__ = [
     "LeftBehindFilters", "OverdueReferrals", "ReferralFilters", "ReferralView",
     "casualty_figures", "casualty_get", "casualty_list", "incident_get", "incident_list",
     "is_check_overdue", "is_overdue", "left_behind_get", "left_behind_list", "referral_get",
-    "referral_list", "referral_overdue",
+    "referral_list", "referral_overdue", "referral_overdue_count",
 ]

@@ -178,3 +178,10 @@ def referral_overdue(*, actor: Actor, today: dt.date) -> OverdueReferrals:
         by_officer=[(officer_of[k], v) for k, v in sorted(
             officers.items(), key=lambda i: officer_of[i[0]].username)],
         total=len(views), truncated=truncated)
+
+
+def referral_overdue_count(*, actor: Actor, today: dt.date) -> int:
+    """Return how many open referrals within reach are past their follow-up date (a count)."""
+    if not actor.policy.refer:
+        return 0
+    return _filtered(actor, ReferralFilters(overdue=True), today).count()

@@ -31,9 +31,10 @@ from haven.protection.services.common import (
 )
 from haven.protection.vocabulary import CasualtyKind, IncidentKind
 from haven.registry.models import Person
-from haven.registry.selectors import person_resolve, persons_visible
+from haven.registry.selectors import person_presented, persons_visible
 from haven.registry.services import person_update
 from haven.registry.vocabulary import PersonStatus, Sex
+from haven.tracing.news import person_recorded_as_casualty
 
 if TYPE_CHECKING:
     import uuid
@@ -86,9 +87,10 @@ class CasualtyInput:
     injuries: str = ""
 
 
-def _person_by_code(errors: Errors, field: str, ref: str) -> Person | None:
-    # As for an arrival, the code on a person's paper identifies them at any site.
-    person = person_resolve(ref)
+def _person_by_code(errors: Errors, field: str, ref: str, actor: Actor) -> Person | None:
+    # As for an arrival, the code on a person's paper identifies them at any site (an id
+    # only a person the actor sees): the registry's person_presented.
+    person = person_presented(actor=actor, ref=ref)
     if person is None:
         errors.add(field, _("no person has this id or code"))
     return person
@@ -105,7 +107,8 @@ def casualty_record(*, actor: Actor, casualty: CasualtyInput) -> Casualty:
     choice(errors, "kind", casualty.kind, CasualtyKind.values)
     choice(errors, "sex", casualty.sex or Sex.UNKNOWN, Sex.values)
     site = site_for(errors, "site", casualty.site, actor=actor)
-    person = _person_by_code(errors, "person", casualty.person) if casualty.person else None
+    person = (_person_by_code(errors, "person", casualty.person, actor) if casualty.person
+              else None)
     if casualty.approximate_age is not None and not 0 <= casualty.approximate_age <= 120:
         errors.add("approximate_age", _("must be from 0 to 120"))
     texts = {name: clean_text(errors, name, getattr(casualty, name))
@@ -138,8 +141,9 @@ def _after_identification(actor: Actor, casualty: Casualty, person: Person) -> N
         # The registry's record says so too, through the registry's own service and
         # history; a record the actor does not hold is left to its site's staff.
         person_update(actor=actor, ref=str(person.id), changes={"status": "deceased"})
-    # TODO(issue 13, round 2): close or update the tracing requests that match this
-    # person and alert their tracing officers: one call to haven.tracing's service here.
+    # The tracing requests that may concern the person say so in their history and
+    # their officers are told, on commit (haven.tracing.news).
+    person_recorded_as_casualty(person_id=person.id, kind=casualty.kind)
 
 
 def casualty_identify(*, actor: Actor, casualty_id: uuid.UUID | str, person: str) -> Casualty:
@@ -148,7 +152,7 @@ def casualty_identify(*, actor: Actor, casualty_id: uuid.UUID | str, person: str
     target = casualty_find(actor=actor, casualty_id=casualty_id,
                            action=AuditAction.CASUALTY_UPDATE)
     errors = Errors()
-    found = _person_by_code(errors, "person", person)
+    found = _person_by_code(errors, "person", person, actor)
     errors.raise_if_any()
     assert found is not None  # noqa: S101
     with transaction.atomic():

@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from haven.protection.tests.conftest import patient_code
-from haven.testing.browser import log_in
+from haven.testing.browser import log_in, menu_open
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -17,7 +17,7 @@ def test_refer_a_burns_patient_from_goris_to_a_hospital_which_accepts(
     base = live_server.url
     code = patient_code(patient)
     log_in(page, base, "protection-goris")
-    page.click("nav >> text=Referrals")
+    menu_open(page, "Referrals")
     page.click("text=Refer a person")
     page.fill("input[name=person]", code)
     page.select_option("select[name=service]", "burns_unit")
@@ -35,7 +35,7 @@ def test_refer_a_burns_patient_from_goris_to_a_hospital_which_accepts(
 
     page.click("button:has-text('Log out')")
     log_in(page, base, "protection-burns")
-    page.click("nav >> text=Referrals")
+    menu_open(page, "Referrals")
     row = page.locator("table tbody tr").first
     expect(row).to_contain_text(code)
     expect(row).to_contain_text("Tigran Harutyunyan")

@@ -26,6 +26,7 @@ from haven.audit.models import AuditAction
 from haven.audit.services import audit_record
 from haven.core import clock
 from haven.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from haven.core.http import parse_id
 from haven.reception.allocation import Share, assign, free_beds
 from haven.reception.common import (
     Needs,
@@ -64,7 +65,8 @@ def _unit_at(site: Site, unit: str | int | None) -> ShelterUnit | None:
         return None
     text = str(unit).strip()
     units = ShelterUnit.objects.filter(site=site, is_active=True)
-    found = units.filter(id=int(text)).first() if text.isdigit() else None
+    number = parse_id(text)
+    found = units.filter(id=number).first() if number is not None else None
     found = found or units.filter(name__iexact=text).first()
     if found is None:
         raise ValidationFailed.single("unit", _("no open unit of this name at %(site)s")

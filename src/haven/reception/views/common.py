@@ -10,6 +10,7 @@ from django.shortcuts import render
 from haven.accounts.access import Actor, actor_from_request
 from haven.accounts.acting import acting_site, choose_site
 from haven.core.errors import Conflict
+from haven.core.http import parse_id
 from haven.registry.models import Site
 
 
@@ -42,4 +43,6 @@ def refused(request: HttpRequest, template: str, context: dict[str, Any],
 
 
 def number(value: str | None, default: int = 1) -> int:
-    return int(value) if value and value.isdigit() and len(value) < 7 else default
+    """Return a posted record number (ASCII digits), else `default`: the service refuses it."""
+    found = parse_id(value) if value else None
+    return found if found is not None and found < 10**9 else default

@@ -12,6 +12,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from haven.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from haven.core.http import parse_count, parse_page
 from haven.core.web import page
 from haven.reception import selectors, services
 from haven.reception.views.common import number, posted_site, refused, ticked, web_actor
@@ -70,7 +71,8 @@ def _unit_values(request: HttpRequest, *, partial: bool) -> dict[str, Any]:
     for key in ("beds", "accessible_beds"):
         text = request.POST.get(key, "").strip()
         if text or not partial:
-            values[key] = int(text) if text.isdigit() else -1 if text else 0
+            count = parse_count(text)
+            values[key] = count if count is not None else -1 if text else 0
     if request.POST.get("name") is not None or not partial:
         values["name"] = request.POST.get("name", "")
     if partial:
@@ -147,7 +149,7 @@ def placement_list(request: HttpRequest) -> HttpResponse:
     open_only = request.GET.get("all") != "1"
     try:
         found = selectors.placement_list(actor=actor, site=site, open_only=open_only,
-                                         page=number(request.GET.get("page")))
+                                         page=parse_page(request.GET.get("page")))
     except ValidationFailed as exc:
         raise NotFound(exc.message) from None
     query = request.GET.copy()

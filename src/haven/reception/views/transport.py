@@ -14,6 +14,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from haven.core.errors import Conflict, ValidationFailed
+from haven.core.http import parse_count, parse_page
 from haven.core.web import page
 from haven.reception import selectors, services
 from haven.reception.views.common import number, refused, web_actor
@@ -28,7 +29,7 @@ def run_list(request: HttpRequest) -> HttpResponse:
     actor = web_actor(request)
     status = request.GET.get("status", "")
     status = status if status in RunStatus.values else ""
-    found = selectors.run_list(actor=actor, status=status, page=number(request.GET.get("page")))
+    found = selectors.run_list(actor=actor, status=status, page=parse_page(request.GET.get("page")))
     return render(request, "reception/run_list.html", {
         "page": found, "items": found.items, "status": status,
         "statuses": RunStatus.choices, "query": f"status={status}" if status else ""})
@@ -165,7 +166,7 @@ def vehicles(request: HttpRequest) -> HttpResponse:
             vehicle = services.vehicle_create(
                 actor=actor, kind=request.POST.get("kind", ""),
                 plate=request.POST.get("plate", ""),
-                capacity=int(capacity) if capacity.isdigit() else 0,
+                capacity=parse_count(capacity) or 0,
                 operator=request.POST.get("operator", ""))
         except ValidationFailed as exc:
             context["errors"] = exc.errors

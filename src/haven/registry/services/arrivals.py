@@ -10,17 +10,19 @@ from typing import TYPE_CHECKING, Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from haven.audit.models import AuditAction
+from haven.audit.models import AuditAction, Outcome
 from haven.audit.services import audit_record
 from haven.core import clock
+from haven.core.errors import ValidationFailed
 from haven.core.ids import parse_code
+from haven.registry.events import RegistryEvent, registry_event_fire
 from haven.registry.models import (
     Arrival,
     Person,
     RecordChange,
     Site,
 )
-from haven.registry.selectors import person_resolve, site_by_slug
+from haven.registry.selectors import person_denied_targets, person_presented, site_by_slug
 from haven.registry.services.validation import _Errors
 from haven.registry.summaries import arrival_summaries_refresh
 
@@ -33,13 +35,16 @@ def arrival_record(
 ) -> Arrival:
     """Record that an already registered person arrived at another site (border, then hub).
 
-    The person is found by id or by the code on their paper, at any site: whoever holds
-    the code may present it. The person then becomes visible to the new site's staff.
+    By the code on their paper, the person is found at any site: whoever holds the code
+    may present it, and the person then becomes visible to the new site's staff. By id
+    (never on paper; only an answer about a record the actor sees carries it) only a person
+    the actor may see is found. A person not found, hidden or nonexistent, gets the same
+    refusal, audited as denied; a refused site is answered before any person is looked up,
+    so that the answer to a wrong site never says whether the person exists.
     """
     actor.require("register")
     errors = _Errors()
-    target = person_resolve(person)
-    if target is None:
+    if _person_key(person) is None:
         errors.add("person", _("no person has this id or code"))
     site_obj = site_by_slug(site)
     if site_obj is None or not site_obj.is_active:
@@ -47,8 +52,13 @@ def arrival_record(
     elif not actor.may_act_for_site(site_obj.id):
         errors.add("site", _("you do not act for this site"))
     errors.raise_if_any()
-    assert target is not None  # noqa: S101 - raise_if_any returned, so both were found
-    assert site_obj is not None  # noqa: S101
+    assert site_obj is not None  # noqa: S101 - raise_if_any returned
+    target = person_presented(actor=actor, ref=person)
+    if target is None:
+        audit_record(actor=actor, action=AuditAction.ARRIVAL_CREATE, target_type="person",
+                     target_ids=person_denied_targets(person), site=site_obj.slug,
+                     outcome=Outcome.DENIED)
+        raise ValidationFailed.single("person", _("no person has this id or code"))
     now = clock.now()
     with transaction.atomic():
         arrival = Arrival.objects.create(person=target, site=site_obj,
@@ -60,6 +70,9 @@ def arrival_record(
         arrival_summaries_refresh(person_ids=[target.id], household_ids=[target.household_id])
         audit_record(actor=actor, action=AuditAction.ARRIVAL_CREATE, target_type="person",
                      target_ids=[target.id], site=site_obj.slug)
+        registry_event_fire(RegistryEvent(
+            kind="arrived", person_ids=(target.id,), household_ids=(target.household_id,),
+            channel=actor.channel, username=actor.user.get_username()))
     return arrival
 
 
@@ -99,6 +112,11 @@ def arrivals_record(
     arrivals: Sequence[tuple[str | uuid.UUID, str, dt.datetime | None]],
 ) -> list[Arrival]:
     """Record many arrivals of registered people at sites, in one transaction, all or nothing.
+
+    For services that found the persons themselves (a card's code presented at a hub, a
+    run's passengers, a placement's members): ids name persons at any site here. Pages
+    and the API record one arrival through `arrival_record`, which finds by id only the
+    persons the actor may see.
 
     Each arrival is (person id or code, site slug, arrival time or None for now) and
     follows `arrival_record`'s rules: the person may be registered at any site; the site
@@ -151,4 +169,8 @@ def arrivals_record(
         for slug, targets in targets_by_site.items():
             audit_record(actor=actor, action=AuditAction.ARRIVAL_CREATE, target_type="person",
                          target_ids=targets, site=slug)
+        registry_event_fire(RegistryEvent(
+            kind="arrived", person_ids=tuple(dict.fromkeys(row.person_id for row in rows)),
+            household_ids=tuple(household_ids), channel=actor.channel,
+            username=actor.user.get_username()))
     return rows

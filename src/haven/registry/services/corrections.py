@@ -20,6 +20,7 @@ from haven.registry.models import (
     RecordChange,
 )
 from haven.registry.phones import PhoneProblem, clean_phone
+from haven.registry.records import HOUSEHOLD_FIELDS, PERSON_FIELDS, fields_writable
 from haven.registry.selectors import household_get, person_get
 from haven.registry.services.validation import (
     MAX_PLACE,
@@ -42,6 +43,10 @@ def household_update(*, actor: Actor, ref: str, changes: dict[str, Any]) -> Hous
     actor.require("register")
     household = household_get(actor=actor, ref=ref)
     errors = _Errors()
+    for key in sorted(set(changes) - HOUSEHOLD_FIELDS):
+        errors.add(key, _("cannot be changed here"))
+    writable = fields_writable(actor, "household")
+    changes = {k: v for k, v in changes.items() if k in writable}
     values: dict[str, Any] = {}
     if "place_of_origin" in changes:
         try:
@@ -62,30 +67,27 @@ def household_update(*, actor: Actor, ref: str, changes: dict[str, Any]) -> Hous
             errors.add("size", _("must be between the number of members listed (%(n)d) and 99")
                        % {"n": members})
         values["size"] = size
-    unknown = set(changes) - {"place_of_origin", "phone", "size"}
-    for key in sorted(unknown):
-        errors.add(key, _("cannot be changed here"))
     errors.raise_if_any()
     _apply_changes(actor, household, values, AuditAction.HOUSEHOLD_UPDATE,
                    household=household, person=None)
     return household
 
 
-_PERSON_FIELDS = {"given_name", "family_name", "patronymic", "sex", "birth_date",
-                  "relationship", "document_type", "document_number", "status",
-                  "vulnerabilities"}
-
-
 def person_update(*, actor: Actor, ref: str, changes: dict[str, Any]) -> Person:
-    """Correct a person's record; every changed field's old value goes to the history."""
+    """Correct a person's record; every changed field's old value goes to the history.
+
+    Fields the actor's role may not change (`fields_writable`: medical and protection
+    fields for most roles) are ignored and keep their stored values; neither the answer
+    nor the refusal of anything else depends on them.
+    """
     actor.require("register")
     person = person_get(actor=actor, ref=ref)
     errors = _Errors()
-    unknown = set(changes) - _PERSON_FIELDS
+    unknown = set(changes) - PERSON_FIELDS
     for key in sorted(unknown):
         errors.add(key, _("cannot be changed here"))
-    if "vulnerabilities" in changes and not actor.policy.medical_fields:
-        errors.add("vulnerabilities", _("your role cannot change medical or protection fields"))
+    writable = fields_writable(actor, "person")
+    changes = {k: v for k, v in changes.items() if k in writable}
     if "status" in changes and changes["status"] not in PersonStatus.values:
         errors.add("status", _("must be one of: %(choices)s")
                    % {"choices": ", ".join(PersonStatus.values)})
@@ -95,7 +97,8 @@ def person_update(*, actor: Actor, ref: str, changes: dict[str, Any]) -> Person:
         patronymic=person.patronymic, sex=person.sex, birth_date=person.birth_date,
         relationship=person.relationship, document_type=person.document_type,
         document_number=person.document_number,
-        vulnerabilities=[v.code for v in person.vulnerabilities.all()],
+        # Stored values are checked by nobody: only what the actor changes is cleaned.
+        vulnerabilities=[],
     )
     for key, value in changes.items():
         if key != "status":

@@ -24,6 +24,7 @@ from haven.core.bulk import db_converter, insert_values, uuid_converter
 from haven.core.errors import ValidationFailed
 from haven.core.ids import new_code, uuid7
 from haven.core.names import given_name_key, surname_key
+from haven.registry.events import RegistryEvent, registry_event_fire
 from haven.registry.models import (
     Arrival,
     Household,
@@ -331,6 +332,11 @@ def households_rows(
 def _rows_insert(actor: Actor, rows: HouseholdRows) -> None:
     for table, model, columns in _TABLES:
         insert_values(model, columns, rows.tables[table])
+    # Observers (tracing's match alerts, unaccompanied children) run after the commit.
+    registry_event_fire(RegistryEvent(
+        kind="registered", person_ids=tuple(p for ids in rows.person_ids for p in ids),
+        household_ids=tuple(values[0] for values in rows.household_values),
+        channel=actor.channel, username=actor.user.get_username()))
     for slug, targets in rows.audit_targets.items():
         audit_record(actor=actor, action=AuditAction.HOUSEHOLD_CREATE, target_type="household",
                      target_ids=targets, site=slug)

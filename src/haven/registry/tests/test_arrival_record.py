@@ -40,7 +40,7 @@ def test_only_the_arrived_member_of_the_household_is_shown_at_the_new_site(users
     """The household opens at Vayk with the member who came; the one who stayed is not shown."""
     anahit, tigran = goris_family.members.order_by("position")
     vayk = actor_for(users["registrar_vayk"])
-    arrival_record(actor=vayk, person=str(anahit.id), site="vayk")
+    arrival_record(actor=vayk, person=anahit.code, site="vayk")
     seen = household_get(actor=vayk, ref=goris_family.code)
     assert [m.id for m in seen.members.all()] == [anahit.id]
     with pytest.raises(NotFound):
@@ -93,7 +93,8 @@ def test_bad_arrivals_name_the_field_and_save_nothing(users, goris_family, perso
         arrival_record(actor=actor_for(users["registrar_vayk"]), person=ref, site=site)
     assert refused.value.errors == errors
     assert Arrival.objects.count() == 2
-    assert not AuditEvent.objects.filter(action=AuditAction.ARRIVAL_CREATE).exists()
+    assert not AuditEvent.objects.filter(action=AuditAction.ARRIVAL_CREATE,
+                                         outcome="allowed").exists()
 
 
 def test_a_tracing_officer_cannot_record_arrivals(users, goris_family):
@@ -101,3 +102,39 @@ def test_a_tracing_officer_cannot_record_arrivals(users, goris_family):
     with pytest.raises(PermissionDenied):
         arrival_record(actor=actor_for(users["tracing_officer"]),
                        person=goris_family.members.get(position=0).code, site="vayk")
+
+
+def _refusal(actor, person, site):
+    with pytest.raises(ValidationFailed) as refused:
+        arrival_record(actor=actor, person=person, site=site)
+    return type(refused.value), refused.value.message, refused.value.errors
+
+
+def test_by_id_a_hidden_person_is_answered_like_nobody_and_audited(users, goris_family):
+    """An id is never on a person's paper: by id, Vayk finds only persons it already sees.
+
+    Anahit's id (from a leak, a log) is refused exactly as an id that names nobody, the
+    attempt is audited as denied with her id, and nothing is stored.
+    """
+    anahit = goris_family.members.get(position=0)
+    vayk = actor_for(users["registrar_vayk"])
+    hidden = _refusal(vayk, str(anahit.id), "vayk")
+    nobody = _refusal(vayk, "01a24398-309d-7b29-aced-0a61e909b085", "vayk")
+    assert hidden == nobody == (ValidationFailed, hidden[1],
+                                {"person": ["no person has this id or code"]})
+    assert Arrival.objects.filter(site__slug="vayk").count() == 0
+    denied = AuditEvent.objects.filter(action=AuditAction.ARRIVAL_CREATE, outcome="denied")
+    assert [[t.target_id for t in e.targets.all()] for e in denied.order_by("id")] == [
+        [str(anahit.id)], ["01a24398-309d-7b29-aced-0a61e909b085"]]
+    # By the code on her paper she arrives.
+    assert arrival_record(actor=vayk, person=anahit.code, site="vayk").person == anahit
+
+
+@pytest.mark.parametrize("site", ["goris", "nowhere"])
+def test_a_refused_site_says_nothing_about_the_person(users, goris_family, site):
+    """A wrong site is answered before any person is looked up: the same for a code that
+    names a person at another site and for one that names nobody."""
+    vayk = actor_for(users["registrar_vayk"])
+    anahit = goris_family.members.get(position=0)
+    assert _refusal(vayk, anahit.code, site) == _refusal(vayk, "HVN-0000-0000-0000", site) \
+        == _refusal(vayk, str(anahit.id), site)

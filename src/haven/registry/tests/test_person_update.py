@@ -95,8 +95,6 @@ def test_a_stored_birth_date_is_not_checked_again_when_another_field_changes(use
          {"document_type": ["choose the type of the document"]}),
         ({"household": "elsewhere", "code": "HVN-0000-0000-0000"},
          {"code": ["cannot be changed here"], "household": ["cannot be changed here"]}),
-        ({"vulnerabilities": []},
-         {"vulnerabilities": ["your role cannot change medical or protection fields"]}),
     ],
 )
 def test_bad_corrections_name_the_field_and_change_nothing(users, anahit, changes, errors):
@@ -108,6 +106,24 @@ def test_bad_corrections_name_the_field_and_change_nothing(users, anahit, change
     assert (fresh.given_name, fresh.family_name, fresh.birth_date, fresh.status) == (
         "Anahit", "Vardanyan", "1948", "present")
     assert updates(anahit) == []
+
+
+@pytest.mark.parametrize("guess", [[], ["injured"], ["pregnant"], ["not-a-code"]])
+def test_a_registrar_s_vulnerabilities_are_ignored_whatever_they_say(users, anahit, api, guess):
+    """Fields a role may not change are ignored, stored values kept; the answer is the same.
+
+    Anahit's stored vulnerability is "injured": a refusal for every other guess (or for
+    an unknown code only) would reveal it. The other fields of the same correction apply.
+    """
+    response = api("registrar").patch(f"/persons/{anahit.code}",
+                                      {"vulnerabilities": guess, "given_name": "Anahid"})
+    assert response.status_code == 200, response.content
+    assert "vulnerabilities" not in response.json()
+    fresh = Person.objects.get(pk=anahit.pk)
+    assert fresh.given_name == "Anahid"
+    assert list(PersonVulnerability.objects.filter(person=anahit)
+                .values_list("code", flat=True)) == ["injured"]
+    assert updates(anahit)[0].changes == {"given_name": ["Anahit", "Anahid"]}
 
 
 def test_a_protection_officer_changes_vulnerabilities(users, anahit):

@@ -9,10 +9,13 @@ from haven.core import ids
 from haven.core.errors import NotFound, PermissionDenied, ValidationFailed
 from haven.registry.selectors import (
     RecordFilters,
+    household_codes_visible,
     household_get,
     household_list,
+    person_codes_visible,
     person_get,
     person_list,
+    person_presented,
 )
 from haven.registry.services import arrival_record
 from haven.testing.factories import actor_for, member
@@ -262,3 +265,29 @@ def test_name_search_treats_like_wildcards_as_letters(users, make_household):
     goris = actor_for(users["registrar"])
     for query in ["%", "_nahit", "A%"]:
         assert person_list(actor=goris, filters=RecordFilters(query=query)).total == 0, query
+
+
+def test_references_name_only_records_the_actor_may_see(users, families, narine):
+    """person_codes_visible / household_codes_visible: the one rule for references."""
+    anahit = families["goris"].members.get()
+    goris = actor_for(users["registrar"])
+    asked = [anahit.id, narine.id, None]
+    events = AuditEvent.objects.count()
+    assert person_codes_visible(goris, asked) == {anahit.id: anahit.code}
+    assert household_codes_visible(goris, [families["goris"].id, families["vayk"].id]) == {
+        families["goris"].id: families["goris"].code}
+    assert person_codes_visible(actor_for(users["coordinator"]), asked) == {
+        anahit.id: anahit.code, narine.id: narine.code}
+    # Roles without personal records get no reference at all.
+    assert person_codes_visible(actor_for(users["viewer"]), asked) == {}
+    assert AuditEvent.objects.count() == events  # a reference is not a read of the record
+
+
+def test_a_presented_code_names_anyone_an_id_only_the_visible(users, narine):
+    """person_presented: the code on a paper at any site; an id only if the actor sees it."""
+    goris = actor_for(users["registrar"])
+    assert person_presented(actor=goris, ref=narine.code.lower()) == narine
+    assert person_presented(actor=goris, ref=str(narine.id)) is None
+    assert person_presented(actor=actor_for(users["registrar_vayk"]), ref=str(narine.id)) \
+        == narine
+    assert person_presented(actor=goris, ref="Narine Petrosyan") is None

@@ -9,6 +9,7 @@ import shutil
 import subprocess
 
 import pytest
+from django.utils import translation
 from PIL import Image
 
 from haven.reports.charts import sitrep_charts
@@ -43,7 +44,10 @@ def test_json_carries_days_sites_and_totals(report):
     assert {o["site"]: o["present"] for o in data["occupancy"]} == {
         "goris": 3, "kornidzor": 1, "vayk": 0}
     assert data["occupancy"][0]["share"] == 0.0025  # 3 of Goris' 1,200
-    assert "tracing_cases_opened" in data["not_recorded"]
+    # haven.tracing records the cases now: figures, not "not recorded".
+    assert data["not_recorded"] == []
+    assert data["tracing"] == {"cases_opened": 0, "cases_matched": 0, "cases_reunified": 0,
+                               "children_on_priority_list": 0}
     assert data["suppressed_below"] is None
 
 
@@ -59,9 +63,19 @@ def test_charts_are_svg_with_text_as_text(report):
     assert "Goris" in charts["occupancy"].svg
 
 
+@pytest.mark.parametrize(("language", "words"), [("en", "not recorded"), ("hy", "տվյալներ չկան"),
+                                                  ("ru", "нет данных")])
+def test_the_pyramid_names_the_band_without_a_birth_date_in_the_page_language(
+        report, language, words):
+    with translation.override(language):
+        pyramid = sitrep_charts(report)["pyramid"].svg
+    assert words in pyramid
+    assert "unknown" not in {text.strip() for text in re.findall(r">([^<]*)<", pyramid)}
+
+
 def test_the_printable_html_holds_figures_charts_and_not_recorded(report):
     html = sitrep_html(report)
-    assert "Situation report, 25 September 2023" in html
+    assert "Situation report, 24 Sep 2023 – 25 Sep 2023" in html
     assert html.count("data:image/svg+xml;base64,") == 4
     assert 'data-figure="arrivals">5<' in html
     assert "not recorded" in html
@@ -76,7 +90,7 @@ def test_the_pdf_has_pages_the_date_and_the_charts(report, tmp_path):
     path.write_bytes(pdf)
     text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True,
                           check=True).stdout
-    assert "Situation report, 25 September 2023" in text
+    assert "Situation report, 24 Sep 2023 – 25 Sep 2023" in text
     assert "Persons by age and sex" in text  # a chart's title, drawn as text from the SVG
     assert re.search(r"\b1\s*/\s*\d+\b", text)  # the page footer's counter
     subprocess.run(["pdftoppm", "-png", "-r", "40", "-f", "1", "-l", "1", str(path),

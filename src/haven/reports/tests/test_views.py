@@ -13,7 +13,7 @@ def test_the_dashboard_shows_figures_charts_and_tables(registry, users):
     page = signed_in(users["coordinator"]).get("/reports/?date=2023-09-25")
     assert page.status_code == 200
     html = page.content.decode()
-    assert "Situation report, 25 September 2023" in html
+    assert "Situation report, 24 Sep 2023 – 25 Sep 2023" in html  # the days with arrivals
     assert html.count('class="chart-image"') == 4
     assert 'data-figure="arrivals">5<' in html
     assert 'data-figure="registrations">6<' in html
@@ -37,7 +37,7 @@ def test_an_empty_registry_gets_a_helpful_page(sites, users):
 def test_a_bad_date_is_named_on_the_form(sites, users):
     page = signed_in(users["coordinator"]).get("/reports/?date=yesterday")
     assert page.status_code == 422
-    assert "date: use YYYY-MM-DD" in page.content.decode()
+    assert "Date: use YYYY-MM-DD" in page.content.decode()
 
 
 def test_the_auditor_gets_403(sites, users):
@@ -48,7 +48,7 @@ def test_print_pdf_and_open_data_downloads(registry, users):
     client = signed_in(users["coordinator"])
     printable = client.get("/reports/print/?date=2023-09-25")
     assert printable.status_code == 200
-    assert b"Situation report, 25 September 2023" in printable.content
+    assert "Situation report, 24 Sep 2023 – 25 Sep 2023".encode() in printable.content
     pdf = client.get("/reports/sitrep.pdf?date=2023-09-25")
     assert pdf.content.startswith(b"%PDF")
     assert "sitrep-2023-09-25.pdf" in pdf["Content-Disposition"]

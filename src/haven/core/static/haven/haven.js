@@ -11,3 +11,11 @@ function numberMembers() {
 }
 document.addEventListener("DOMContentLoaded", numberMembers);
 document.addEventListener("htmx:afterSettle", numberMembers);
+// The top bar's "More" menu closes when the user clicks elsewhere or presses Escape.
+function closeMenus(except) {
+  document.querySelectorAll("details.more[open]").forEach((menu) => {
+    if (menu !== except) menu.open = false;
+  });
+}
+document.addEventListener("click", (event) => closeMenus(event.target.closest("details.more")));
+document.addEventListener("keydown", (event) => { if (event.key === "Escape") closeMenus(null); });

@@ -1,4 +1,4 @@
-"""The start page: where to go next, and the figures the role may see."""
+"""The home page: the panels the apps offer the user's role (haven.home.panels)."""
 
 from __future__ import annotations
 
@@ -7,16 +7,16 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from haven.accounts.access import actor_from_request
-from haven.core import clock
 from haven.core.web import page
-from haven.registry.selectors import site_figures, sites_for
+from haven.home.panels import panels_for
+from haven.registry.selectors import sites_for
 
 
 @page
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
+    """Show the user's role's panels, and the site chooser to clerks of several sites."""
     actor = actor_from_request(request, "web")
-    figures = site_figures(actor=actor, today=clock.today()) \
-        if actor.policy.read_aggregates else []
     choosable = list(sites_for(actor)) if actor.policy.register else []
-    return render(request, "core/home.html", {"figures": figures, "choosable": choosable})
+    return render(request, "home/home.html",
+                  {"panels": panels_for(actor), "choosable": choosable})

@@ -1,0 +1,216 @@
+"""What tracing does when someone registers or arrives (haven.registry.events).
+
+1. **Match alerts.** Each new person's name keys (and the keys one letter shorter) are
+   looked up in the open requests' keys (`SoughtKey`); each sought person met that way
+   is scored with the registry's name search (the linkage engine's levels), and a
+   score of at least `HAVEN_TRACING_ALERT_SCORE` (default 10 bits: both names agree,
+   or one agrees and the other is spelt almost alike), with a birth year no more than
+   one year off when the family gave one, raises one alert per (request, person), for
+   the officer who owns the request, through haven.notifications. The unique
+   constraint keeps it to one however often the person is registered, arrives or is
+   imported again.
+2. **Children without an adult.** A household registered with a child (under 18 on the
+   day) and no adult is flagged: each child goes on the priority list at once, and the
+   site's tracing officers are notified.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils.translation import gettext_noop
+
+from haven.accounts.roles import Role
+from haven.core import clock
+from haven.notifications.services import notify, notify_site_role
+from haven.registry import name_search
+from haven.registry.events import RegistryEvent
+from haven.registry.models import Person
+from haven.tracing.keys import ABSENT, deletions
+from haven.tracing.models import Alert, ChildCase, RequestEvent, SoughtKey, SoughtPerson
+from haven.tracing.vocabulary import ACTIVE_STATUSES, ChildReason, RequestStatus
+
+DEFAULT_ALERT_SCORE = 10.0
+ADULT_AGE = 18
+MATCH_MESSAGE = gettext_noop("Possible match for tracing request %(request)s")
+CHILD_MESSAGE = gettext_noop("A child was registered without an adult: %(person)s")
+
+
+def alert_score() -> float:
+    return float(getattr(settings, "TRACING_ALERT_SCORE", DEFAULT_ALERT_SCORE))
+
+
+def on_registry_event(event: RegistryEvent) -> None:
+    """Check the event's persons against the open requests; flag children without adults."""
+    persons: list[dict[str, Any]] = [dict(row) for row in Person.objects.filter(
+        id__in=event.person_ids).values(
+        "id", "household_id", "given_name", "family_name", "patronymic", "given_name_key",
+        "family_name_key", "sex", "birth_year", "household__place_of_origin",
+        "household__registered_at_id", "relationship")]
+    alerts_raise(persons)
+    if event.kind == "registered":
+        children_flag(event.household_ids)
+
+
+def _sought_met(family: set[str], given: set[str], birth_year: int | None) -> set[int]:
+    """Return the open requests' sought persons a new person meets, by the keys of both names.
+
+    A sought person must meet the new person on both names (each within a deletion of the
+    other), as the alert's threshold asks both names to agree or be spelt alike; meeting on
+    either name alone scored every open request for a Grigoryan against every Grigoryan
+    registered (206 ms of server CPU a household with 10,000 requests open,
+    bench/registration.py). The database intersects the two names' keys, so a common
+    surname's thousands of keys never leave it. A name the family did not give (ABSENT)
+    is met by any name; a name the new person lacks leaves the other to decide alone.
+    A birth year the family knows that is more than a year from the new person's is another
+    person, however alike the names (namesakes are many in a register): such sought persons
+    are left out here, never scored.
+    """
+    if family and given:
+        met = SoughtKey.objects.filter(
+            field="g", key__in=sorted(given | {ABSENT}),
+            sought_id__in=SoughtKey.objects.filter(
+                field="f", key__in=sorted(family | {ABSENT})).values("sought_id"))
+    elif family or given:
+        field, keys = ("f", family) if family else ("g", given)
+        met = SoughtKey.objects.filter(field=field, key__in=sorted(keys))
+    else:
+        return set()
+    met = met.filter(sought__request__status__in=ACTIVE_STATUSES)
+    if birth_year is not None:
+        met = met.filter(Q(sought__birth_year__isnull=True)
+                         | Q(sought__birth_year__range=(birth_year - 1, birth_year + 1)))
+    return set(met.values_list("sought_id", flat=True).distinct())
+
+
+def alerts_raise(persons: list[dict[str, Any]]) -> int:
+    """Raise the alerts the persons (rows of values) call for; return how many are new."""
+    if not persons or not SoughtPerson.objects.filter(
+            request__status__in=ACTIVE_STATUSES).exists():
+        return 0  # no request open: one query for a whole import's batch
+    candidates: dict[uuid.UUID, set[int]] = {}
+    for person in persons:
+        ids = _sought_met(deletions(person["family_name_key"]),
+                          deletions(person["given_name_key"]), person["birth_year"])
+        if ids:
+            candidates[person["id"]] = ids
+    if not candidates:
+        return 0  # no open request meets anyone
+    sought = {s.pk: s for s in SoughtPerson.objects.filter(
+        pk__in=set().union(*candidates.values())).select_related("request")}
+    threshold, created = alert_score(), 0
+    rows = {p["id"]: p for p in persons}
+    for person_id, sought_ids in candidates.items():
+        row = rows[person_id]
+        stored = name_search.Candidate(
+            given_name=row["given_name"], family_name=row["family_name"],
+            patronymic=row["patronymic"], given_name_key=row["given_name_key"],
+            family_name_key=row["family_name_key"], sex=row["sex"],
+            birth_year=row["birth_year"], place_of_origin=row["household__place_of_origin"])
+        for sought_id in sorted(sought_ids):
+            one = sought[sought_id]
+            score, reasons = best_score(one, stored)
+            if score >= threshold and _alert_create(one, person_id, score, reasons):
+                created += 1
+    return created
+
+
+def sought_queries(sought: SoughtPerson) -> Iterable[name_search.Query]:
+    """Return the queries a sought person stands for: the name, and each other spelling."""
+    words = tuple(w for w in (sought.given_name, sought.patronymic, sought.family_name) if w)
+    details: dict[str, Any] = {"birth_year": sought.birth_year, "origin": sought.origin,
+                               "sex": sought.sex}
+    if sought.birth_year is None and sought.age is not None:
+        details["age_year"] = sought.request.created_at.year - sought.age
+    yield name_search.Query(words=words, **details)
+    for other in sought.other_names.split(","):
+        if other.split():
+            yield name_search.Query(words=tuple(other.split()), **details)
+
+
+def best_score(sought: SoughtPerson, person: name_search.Candidate) -> tuple[float, tuple[str,
+                                                                                        ...]]:
+    return max((name_search.score(query, person) for query in sought_queries(sought)),
+               key=lambda scored: scored[0])
+
+
+def _alert_create(sought: SoughtPerson, person_id: uuid.UUID, score: float,
+                  reasons: tuple[str, ...]) -> bool:
+    request = sought.request
+    now = clock.now()
+    try:
+        with transaction.atomic():
+            Alert.objects.create(request=request, sought=sought, person_id=person_id,
+                                 score=round(score, 3), reasons=list(reasons), created_at=now)
+            if request.status == RequestStatus.OPEN:
+                RequestEvent.objects.create(request=request, at=now, by=None,
+                                            from_status=request.status,
+                                            to_status=RequestStatus.POSSIBLE_MATCH,
+                                            reason=gettext_noop("a new registration may match"))
+                request.status = RequestStatus.POSSIBLE_MATCH
+                request.updated_at = now
+                request.save(update_fields=["status", "updated_at"])
+            notify(user=request.owner, kind="tracing.match", message=MATCH_MESSAGE,
+                   params={"request": request.code},
+                   link=f"/tracing/requests/{request.pk}/", site_id=request.site_id)
+    except IntegrityError:
+        return False  # this (request, person) was alerted before
+    return True
+
+
+def _separated(child: dict[str, Any], household: list[dict[str, Any]], year: int) -> bool:
+    """Whether no adult of the household is the child's parent (relationships are the head's)."""
+    adults = [r for r in household
+              if r["birth_year"] is not None and year - r["birth_year"] >= ADULT_AGE]
+    if child["relationship"] == "child":
+        # A son or daughter of the head: the head (or the head's spouse) is a parent.
+        return not any(r["relationship"] in ("head", "spouse") for r in adults)
+    if child["relationship"] == "head":
+        return not any(r["relationship"] == "parent" for r in adults)
+    if child["relationship"] == "grandchild":
+        # The head's son or daughter may be the child's parent.
+        return not any(r["relationship"] == "child" for r in adults)
+    # A sibling of the head, another relative, or not related: no parent recorded.
+    return bool(adults) and child["relationship"] in ("sibling", "other_relative",
+                                                      "not_related")
+
+
+def children_flag(household_ids: Iterable[uuid.UUID]) -> int:
+    """Put every child of a household with no adult on the priority list; return how many."""
+    year = clock.today().year
+    members: dict[uuid.UUID, list[dict[str, Any]]] = {}
+    rows: list[dict[str, Any]] = [dict(row) for row in Person.objects.filter(
+        household_id__in=list(household_ids)).values(
+            "id", "code", "household_id", "birth_year", "household__registered_at_id",
+            "relationship")]
+    for member in rows:
+        members.setdefault(member["household_id"], []).append(member)
+    flagged = 0
+    for household in members.values():
+        ages = [year - r["birth_year"] if r["birth_year"] else None for r in household]
+        if all(a is not None and a < ADULT_AGE for a in ages):
+            flag = [(row, ChildReason.UNACCOMPANIED) for row in household]
+        else:
+            # An unknown age may be an adult's: not unaccompanied on a guess. Separated:
+            # a child with adults none of whom is the child's parent, as the household's
+            # relationships (to its head) say.
+            flag = [] if None in ages else [
+                (row, ChildReason.SEPARATED) for row, age in zip(household, ages, strict=True)
+                if age is not None and age < ADULT_AGE and _separated(row, household, year)]
+        for row, reason in flag:
+            _, made = ChildCase.objects.get_or_create(
+                person_id=row["id"], defaults={
+                    "site_id": row["household__registered_at_id"],
+                    "reason": reason, "flagged_at": clock.now()})
+            if made:
+                flagged += 1
+                notify_site_role(site_id=row["household__registered_at_id"],
+                                 role=Role.TRACING_OFFICER, kind="tracing.child",
+                                 message=CHILD_MESSAGE, params={"person": row["code"]},
+                                 link="/tracing/children/")
+    return flagged
