@@ -11,7 +11,7 @@ from PIL import Image
 from playwright.sync_api import Page, expect
 
 from haven.registry.models import Person
-from haven.testing.browser import log_in
+from haven.testing.browser import loaded_image_width, log_in
 from haven.testing.factories import member
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -43,9 +43,10 @@ def test_the_dashboard_draws_its_charts(page: Page, live_server, users, arrivals
     base = live_server.url
     log_in(page, base, "coordinator")
     page.click("nav >> text=Reports")
-    page.fill("input[name=date]", "2023-09-26")
+    page.fill("input[name=to]", "2023-09-26")
     page.click(".report-filters button[type=submit]")
-    expect(page.locator("h1")).to_contain_text("Situation report, 26 September 2023")
+    # The period opens on the first day with arrivals (issue 17), up to the chosen day.
+    expect(page.locator("h1")).to_contain_text("Situation report, 24 Sep 2023 – 26 Sep 2023")
     expect(page.locator('[data-figure="arrivals"]')).to_have_text("11")
     expect(page.locator('[data-figure="registrations"]')).to_have_text("12")
     charts = page.locator("figure.chart img")
@@ -54,7 +55,7 @@ def test_the_dashboard_draws_its_charts(page: Page, live_server, users, arrivals
         chart = charts.nth(index)
         expect(chart).to_be_visible()
         # The SVG decoded and laid out: a real image, not a broken icon.
-        assert chart.evaluate("img => img.complete && img.naturalWidth > 100")
+        assert loaded_image_width(chart) > 100
         assert chart.bounding_box()["width"] > 200
     page.locator("#chart-cumulative summary").click()
     expect(page.locator("#chart-cumulative table")).to_contain_text("26 Sep 2023")

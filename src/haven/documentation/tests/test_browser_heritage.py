@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from haven.documentation.tests.conftest import image_bytes
-from haven.testing.browser import log_in
+from haven.testing.browser import loaded_image_width, log_in, menu_open
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -18,7 +18,7 @@ def test_two_dated_observations_of_a_church_side_by_side(page: Page, live_server
     after.write_bytes(image_bytes("JPEG", "#555555", (320, 240)))
     base = live_server.url
     log_in(page, base, "registrar-goris")
-    page.click("nav >> text=Return")
+    menu_open(page, "Return")
     page.click("text=Add a heritage site")
     page.select_option("select[name=kind]", "church")
     page.fill("input[name=name_en]", "Holy Saviour Ghazanchetsots Cathedral")
@@ -48,6 +48,6 @@ def test_two_dated_observations_of_a_church_side_by_side(page: Page, live_server
     expect(pair.nth(0)).to_contain_text("Intact")
     expect(pair.nth(1)).to_contain_text("Altered")
     for img in pair.locator("img").all():  # the photographs load (served, audited)
-        assert img.evaluate("i => i.complete && i.naturalWidth") == 320
+        assert loaded_image_width(img) == 320
     page.click("text=Map")
     expect(page.locator("figure.map svg")).to_contain_text("Ghazanchetsots")
