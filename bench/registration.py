@@ -361,6 +361,15 @@ def household_ids(database: Path) -> set[str]:
         return {row[0] for row in db.execute("SELECT id FROM registry_household")}
 
 
+def alerts_raised(database: Path) -> int:
+    """Return how many tracing alerts the database holds (0 before issue 11's tables)."""
+    with contextlib.closing(sqlite3.connect(f"file:{database}?mode=ro", uri=True)) as db:
+        try:
+            return int(db.execute("SELECT count(*) FROM tracing_alert").fetchone()[0])
+        except sqlite3.OperationalError:
+            return 0
+
+
 def check_exactly_once(database: Path, before: set[str], samples: list[Sample]) -> Integrity:
     """Compare the 201 answers with what the SQLite file holds, row by row."""
     result = Integrity()
@@ -423,9 +432,11 @@ def run_mode(server: Server, args: argparse.Namespace, mode: str, duration: floa
 class ServerWithRequests(Server):
     """The throw-away Haven with N open tracing requests before it serves (issue 11)."""
 
-    def __init__(self, *args: Any, open_requests: int, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, open_requests: int, request_birth_years: str,
+                 **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.open_requests = open_requests
+        self.request_birth_years = request_birth_years
 
     def prepare(self) -> None:
         super().prepare()
@@ -433,7 +444,8 @@ class ServerWithRequests(Server):
             say(f"opening {self.open_requests} tracing requests")
             done = subprocess.run(
                 [str(Path(self.haven).parent / "python"),
-                 str(REPO / "bench" / "tracing_requests.py"), str(self.open_requests)],
+                 str(REPO / "bench" / "tracing_requests.py"), str(self.open_requests),
+                 "--birth-years", self.request_birth_years],
                 env=self.env, capture_output=True, text=True, check=False)
             if done.returncode != 0:
                 raise SystemExit(f"opening tracing requests failed:\n{done.stderr[-2000:]}")
@@ -441,7 +453,8 @@ class ServerWithRequests(Server):
 
 def run_once(args: argparse.Namespace, workers: int) -> dict[str, Any]:
     server = ServerWithRequests(Path(args.haven), workers, args.keep,
-                                open_requests=args.open_requests)
+                                open_requests=args.open_requests,
+                                request_birth_years=args.request_birth_years)
     modes = ["saturation", "paced"] if args.mode == "both" else [args.mode]
     results: dict[str, Any] = {"workers": workers, "modes": {}}
     all_samples: list[Sample] = []
@@ -462,6 +475,9 @@ def run_once(args: argparse.Namespace, workers: int) -> dict[str, Any]:
         results["locked_log_lines_total"] = server.locked_lines()
         results["integrity"] = check_exactly_once(server.database, before,
                                                   all_samples).report()
+        stored = results["integrity"]["stored_new"]
+        results["alerts_per_household"] = (alerts_raised(server.database) / stored
+                                            if stored else 0.0)
     finally:
         server.remove()
     return results
@@ -529,6 +545,9 @@ def print_report(report: dict[str, Any]) -> None:
               f"{integrity['wrong_members']} with wrong members")
         for name, ids in integrity["examples"].items():
             print(f"    {name}: {', '.join(ids)}")
+        if report["settings"].get("open_requests"):
+            print(f"  tracing alerts raised: {run.get('alerts_per_household', 0):.2f} "
+                  "a household registered")
         for check in run["targets"]:
             verdict = "PASS" if check["pass"] else "FAIL"
             note = f"  [{check['note']}]" if "note" in check else ""
@@ -578,6 +597,10 @@ exit status:
     parser.add_argument("--open-requests", type=int, default=0, metavar="N",
                         help="open N tracing requests before serving, so that every "
                              "registration is checked against them (default: none)")
+    parser.add_argument("--request-birth-years", default="1935-2020", metavar="FIRST-LAST",
+                        help="the sought persons' birth years: by default those registered, "
+                             "so registrations meet namesakes and raise alerts; 1900-1915 "
+                             "measures the check alone (default: %(default)s)")
     parser.add_argument("--clients", type=int, default=TARGET_CLIENTS, metavar="N",
                         help="concurrent API clients, each with its own connection "
                              "(default: %(default)s)")
@@ -623,7 +646,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     report: dict[str, Any] = {
         "benchmark": "registration",
         "machine": machine(),
-        "settings": {"open_requests": args.open_requests, "clients": args.clients,
+        "settings": {"open_requests": args.open_requests,
+                     "request_birth_years": args.request_birth_years, "clients": args.clients,
                      "client_processes": args.client_processes,
                      "workers": args.workers, "duration_s": args.duration, "rate": args.rate,
                      "warmup_s": args.warmup, "mode": args.mode},

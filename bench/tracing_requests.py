@@ -34,6 +34,10 @@ def main() -> int:
     parser.add_argument("--user", default="tracing", help="a user who may trace")
     parser.add_argument("--site", default="goris")
     parser.add_argument("--seed", type=int, default=5)
+    parser.add_argument("--birth-years", default="1935-2020", metavar="FIRST-LAST",
+                        help="the sought persons' birth years (default: those the benchmark "
+                             "registers, so registrations meet namesakes and raise alerts; "
+                             "1900-1915 measures the check alone: names meet, years never do)")
     args = parser.parse_args()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "haven.config.settings")
     import django
@@ -45,6 +49,8 @@ def main() -> int:
     from registration import FAMILIES, GIVEN  # bench/registration.py's names
 
     actor = Actor(user=User.objects.get(username=args.user), channel="cli")
+    first, _, last = args.birth_years.partition("-")
+    years = (int(first), int(last or first))
     rng = random.Random(args.seed)
     started = time.perf_counter()
     for _ in range(args.count):
@@ -55,7 +61,7 @@ def main() -> int:
             site=args.site, searcher_name="Bench searcher", sought=[SoughtInput(
                 given_name=rng.choice(women if sex == "female" else men),
                 family_name=rng.choice(FAMILIES[script]), sex=sex,
-                birth_year=rng.randint(1935, 2020))]))
+                birth_year=rng.randint(*years))]))
     print(f"opened {args.count} tracing requests in {time.perf_counter() - started:.0f} s")
     return 0
 

@@ -19,6 +19,10 @@ if TYPE_CHECKING:
 
 
 class DeliveryBackend(Protocol):
+    # False for a backend that sends nothing: notify() then skips the delivery step (a
+    # read of the notification after commit), which every alert of a busy hub paid.
+    sends: bool
+
     def deliver(self, notification: Notification) -> bool:
         """Send the notification out of Haven; return whether it was sent."""
         ...
@@ -26,6 +30,8 @@ class DeliveryBackend(Protocol):
 
 class InAppOnly:
     """The default: the in-app list and the count in the menu are the delivery."""
+
+    sends = False
 
     def deliver(self, notification: Notification) -> bool:
         return False
@@ -35,6 +41,7 @@ class Outbox:
     """A test double: keeps what it was asked to send, in `Outbox.sent` (class-wide)."""
 
     sent: list[tuple[str, str, str]] = []  # (username, message text, link)
+    sends = True
 
     def deliver(self, notification: Notification) -> bool:
         Outbox.sent.append((notification.user.get_username(), notification.text,

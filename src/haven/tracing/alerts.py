@@ -1,7 +1,8 @@
 """What tracing does when someone registers or arrives (haven.registry.events).
 
 1. **Match alerts.** Each new person's name keys (and the keys one letter shorter) are
-   looked up in the open requests' keys (`SoughtKey`); each sought person met that way
+   looked up in the open requests' keys (held in memory, haven.tracing.open_requests);
+   each sought person met that way on both names
    is scored with the registry's name search (the linkage engine's levels), and a
    score of at least `HAVEN_TRACING_ALERT_SCORE` (default 10 bits: both names agree,
    or one agrees and the other is spelt almost alike), with a birth year no more than
@@ -22,7 +23,6 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils.translation import gettext_noop
 
 from haven.accounts.roles import Role
@@ -31,8 +31,9 @@ from haven.notifications.services import notify, notify_site_role
 from haven.registry import name_search
 from haven.registry.events import RegistryEvent
 from haven.registry.models import Person
-from haven.tracing.keys import ABSENT, deletions
-from haven.tracing.models import Alert, ChildCase, RequestEvent, SoughtKey, SoughtPerson
+from haven.tracing import open_requests
+from haven.tracing.keys import deletions
+from haven.tracing.models import Alert, ChildCase, RequestEvent, SoughtPerson, TracingRequest
 from haven.tracing.vocabulary import ACTIVE_STATUSES, ChildReason, RequestStatus
 
 DEFAULT_ALERT_SCORE = 10.0
@@ -57,91 +58,71 @@ def on_registry_event(event: RegistryEvent) -> None:
         children_flag(event.household_ids)
 
 
-def _sought_met(family: set[str], given: set[str], birth_year: int | None) -> set[int]:
-    """Return the open requests' sought persons a new person meets, by the keys of both names.
-
-    A sought person must meet the new person on both names (each within a deletion of the
-    other), as the alert's threshold asks both names to agree or be spelt alike; meeting on
-    either name alone scored every open request for a Grigoryan against every Grigoryan
-    registered (206 ms of server CPU a household with 10,000 requests open,
-    bench/registration.py). The database intersects the two names' keys, so a common
-    surname's thousands of keys never leave it. A name the family did not give (ABSENT)
-    is met by any name; a name the new person lacks leaves the other to decide alone.
-    A birth year the family knows that is more than a year from the new person's is another
-    person, however alike the names (namesakes are many in a register): such sought persons
-    are left out here, never scored.
-    """
-    if family and given:
-        met = SoughtKey.objects.filter(
-            field="g", key__in=sorted(given | {ABSENT}),
-            sought_id__in=SoughtKey.objects.filter(
-                field="f", key__in=sorted(family | {ABSENT})).values("sought_id"))
-    elif family or given:
-        field, keys = ("f", family) if family else ("g", given)
-        met = SoughtKey.objects.filter(field=field, key__in=sorted(keys))
-    else:
-        return set()
-    met = met.filter(sought__request__status__in=ACTIVE_STATUSES)
-    if birth_year is not None:
-        met = met.filter(Q(sought__birth_year__isnull=True)
-                         | Q(sought__birth_year__range=(birth_year - 1, birth_year + 1)))
-    return set(met.values_list("sought_id", flat=True).distinct())
-
-
 def alerts_raise(persons: list[dict[str, Any]]) -> int:
-    """Raise the alerts the persons (rows of values) call for; return how many are new."""
-    if not persons or not SoughtPerson.objects.filter(
-            request__status__in=ACTIVE_STATUSES).exists():
-        return 0  # no request open: one query for a whole import's batch
-    candidates: dict[uuid.UUID, set[int]] = {}
-    for person in persons:
-        ids = _sought_met(deletions(person["family_name_key"]),
-                          deletions(person["given_name_key"]), person["birth_year"])
-        if ids:
-            candidates[person["id"]] = ids
-    if not candidates:
-        return 0  # no open request meets anyone
-    sought = {s.pk: s for s in SoughtPerson.objects.filter(
-        pk__in=set().union(*candidates.values())).select_related("request")}
-    threshold, created = alert_score(), 0
-    rows = {p["id"]: p for p in persons}
-    for person_id, sought_ids in candidates.items():
-        row = rows[person_id]
+    """Raise the alerts the persons (rows of values) call for; return how many are new.
+
+    The open requests' sought persons come from memory (haven.tracing.open_requests): a
+    person is scored only against those it meets on both names' keys and, where the family
+    gave one, a birth year no more than one off. Only a score over the threshold goes back
+    to the database, to raise the alert.
+    """
+    if not persons:
+        return 0
+    snapshot = open_requests.current()
+    if not snapshot.sought:
+        return 0  # no request open
+    threshold = alert_score()
+    hits: dict[tuple[uuid.UUID, int], tuple[float, tuple[str, ...]]] = {}
+    for row in persons:
+        met = snapshot.met(deletions(row["family_name_key"]), deletions(row["given_name_key"]),
+                           row["birth_year"])
+        if not met:
+            continue
         stored = name_search.Candidate(
             given_name=row["given_name"], family_name=row["family_name"],
             patronymic=row["patronymic"], given_name_key=row["given_name_key"],
             family_name_key=row["family_name_key"], sex=row["sex"],
             birth_year=row["birth_year"], place_of_origin=row["household__place_of_origin"])
-        for sought_id in sorted(sought_ids):
-            one = sought[sought_id]
+        for one in met:
             score, reasons = best_score(one, stored)
-            if score >= threshold and _alert_create(one, person_id, score, reasons):
+            if score >= threshold:
+                hits[(row["id"], one.id)] = (score, reasons)
+    return _alerts_create(hits) if hits else 0
+
+
+def _alerts_create(hits: dict[tuple[uuid.UUID, int], tuple[float, tuple[str, ...]]]) -> int:
+    """Raise the alerts not raised before, in one transaction; return how many are new.
+
+    One transaction for a household's alerts, not one each: on SQLite every transaction
+    takes the one write lock that the clerks' registrations wait for.
+    """
+    created = 0
+    with transaction.atomic():
+        sought = {s.pk: s for s in SoughtPerson.objects.filter(
+            pk__in={sought_id for _person, sought_id in hits},
+            request__status__in=ACTIVE_STATUSES).select_related("request__owner")}
+        requests = {s.request_id: s.request for s in sought.values()}  # one object each
+        raised = set(Alert.objects.filter(
+            person_id__in={person for person, _sought in hits}, sought_id__in=sought)
+            .values_list("person_id", "sought_id"))
+        for (person_id, sought_id), (score, reasons) in hits.items():
+            if sought_id not in sought or (person_id, sought_id) in raised:
+                continue
+            one = sought[sought_id]
+            if _alert_create(one, requests[one.request_id], person_id, score, reasons):
                 created += 1
     return created
 
 
-def sought_queries(sought: SoughtPerson) -> Iterable[name_search.Query]:
-    """Return the queries a sought person stands for: the name, and each other spelling."""
-    words = tuple(w for w in (sought.given_name, sought.patronymic, sought.family_name) if w)
-    details: dict[str, Any] = {"birth_year": sought.birth_year, "origin": sought.origin,
-                               "sex": sought.sex}
-    if sought.birth_year is None and sought.age is not None:
-        details["age_year"] = sought.request.created_at.year - sought.age
-    yield name_search.Query(words=words, **details)
-    for other in sought.other_names.split(","):
-        if other.split():
-            yield name_search.Query(words=tuple(other.split()), **details)
-
-
-def best_score(sought: SoughtPerson, person: name_search.Candidate) -> tuple[float, tuple[str,
-                                                                                        ...]]:
-    return max((name_search.score(query, person) for query in sought_queries(sought)),
+def best_score(sought: open_requests.Sought,
+               person: name_search.Candidate) -> tuple[float, tuple[str, ...]]:
+    """Return the best score of the person under any of the sought person's queries."""
+    return max((name_search.score(query, person) for query in sought.queries),
                key=lambda scored: scored[0])
 
 
-def _alert_create(sought: SoughtPerson, person_id: uuid.UUID, score: float,
-                  reasons: tuple[str, ...]) -> bool:
-    request = sought.request
+def _alert_create(sought: SoughtPerson, request: TracingRequest, person_id: uuid.UUID,
+                  score: float, reasons: tuple[str, ...]) -> bool:
     now = clock.now()
     try:
         with transaction.atomic():

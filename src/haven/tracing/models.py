@@ -194,3 +194,14 @@ class SafeAndWellLookup(models.Model):
 
     def __str__(self) -> str:
         return f"{self.client_address}@{self.at}"
+
+
+class OpenRequestsVersion(models.Model):
+    """One row: a token the database's triggers renew whenever the open requests' sought
+    persons change (haven.tracing.open_requests keeps them in memory and compares it)."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True)
+    token = models.CharField(max_length=40)
+
+    def __str__(self) -> str:
+        return self.token

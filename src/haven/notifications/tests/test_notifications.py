@@ -71,6 +71,16 @@ def test_the_deployments_backend_delivers_after_commit(users):
     backends._backend.cache_clear()
 
 
+def test_the_in_app_default_does_no_delivery_work_after_commit(users, monkeypatch):
+    """With nothing to send out, notify() schedules nothing: each alert of a busy hub
+    read its notification back for a backend that then did nothing."""
+    delivered: list[int] = []
+    monkeypatch.setattr("haven.notifications.services._deliver", delivered.append)
+    notify(user=users["tracing_officer"], kind="test", message="Hello")
+    assert delivered == []
+    assert Notification.objects.get().delivered_at is None
+
+
 def test_the_escalate_command(users):
     result = CliRunner().invoke(cli, ["notifications", "escalate"])
     assert result.exit_code == 0, result.output

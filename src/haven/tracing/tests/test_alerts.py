@@ -149,7 +149,7 @@ def scored(monkeypatch):
     original = alerts.best_score
 
     def counted(one, person):
-        ids.append(one.pk)
+        ids.append(one.id)
         return original(one, person)
 
     monkeypatch.setattr(alerts, "best_score", counted)
