@@ -1,6 +1,7 @@
 """Notify users, acknowledge, and escalate what nobody acknowledged in time.
 
     notify(user=..., kind=..., message=..., params=..., link=..., site=...)
+    notify_all([Notice(user=..., kind=..., ...), ...])  several in one insert
     notify_site_role(site_id=..., role=..., ...)   every active user of a role there
     notification_acknowledge(actor=..., notification=...)
     notifications_escalate(now=None)               the sweep (`haven notifications escalate`)
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -51,6 +53,31 @@ def notify(*, user: User, kind: str, message: str, params: dict[str, Any] | None
     if getattr(delivery_backend(), "sends", True):  # a deployment's backend may predate it
         transaction.on_commit(lambda: _deliver(notification.pk))
     return notification
+
+
+@dataclass(frozen=True)
+class Notice:
+    """One notification to send with notify_all: notify()'s arguments."""
+
+    user: User
+    kind: str
+    message: str
+    params: dict[str, Any] = field(default_factory=dict)
+    link: str = ""
+    site_id: int | None = None
+
+
+def notify_all(notices: list[Notice]) -> list[Notification]:
+    """Tell several users at once: one insert for all (a hub's burst of tracing alerts)."""
+    now = clock.now()
+    created = Notification.objects.bulk_create([
+        Notification(user=n.user, kind=n.kind[:40], message=n.message[:300], params=n.params,
+                     link=n.link[:200], site_id=n.site_id, created_at=now) for n in notices])
+    if getattr(delivery_backend(), "sends", True):
+        for notification in created:
+            pk = notification.pk
+            transaction.on_commit(lambda pk=pk: _deliver(pk))  # type: ignore[misc]
+    return created
 
 
 def _deliver(pk: int) -> None:

@@ -17,17 +17,18 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils.translation import gettext_noop
 
 from haven.accounts.roles import Role
 from haven.core import clock
-from haven.notifications.services import notify, notify_site_role
+from haven.notifications.services import Notice, notify_all, notify_site_role
 from haven.registry import name_search
 from haven.registry.events import RegistryEvent
 from haven.registry.models import Person
@@ -93,25 +94,66 @@ def alerts_raise(persons: list[dict[str, Any]]) -> int:
 def _alerts_create(hits: dict[tuple[uuid.UUID, int], tuple[float, tuple[str, ...]]]) -> int:
     """Raise the alerts not raised before, in one transaction; return how many are new.
 
-    One transaction for a household's alerts, not one each: on SQLite every transaction
-    takes the one write lock that the clerks' registrations wait for.
+    One transaction and a few statements for a household's alerts, not a transaction and
+    five statements each: on SQLite every transaction takes the one write lock that the
+    clerks' registrations wait for. Where one person meets two sought persons of a request,
+    the better score is the request's alert.
     """
-    created = 0
     with transaction.atomic():
         sought = {s.pk: s for s in SoughtPerson.objects.filter(
             pk__in={sought_id for _person, sought_id in hits},
             request__status__in=ACTIVE_STATUSES).select_related("request__owner")}
-        requests = {s.request_id: s.request for s in sought.values()}  # one object each
-        raised = set(Alert.objects.filter(
-            person_id__in={person for person, _sought in hits}, sought_id__in=sought)
-            .values_list("person_id", "sought_id"))
+        best: dict[tuple[int, uuid.UUID], tuple[float, tuple[str, ...], SoughtPerson]] = {}
         for (person_id, sought_id), (score, reasons) in hits.items():
-            if sought_id not in sought or (person_id, sought_id) in raised:
-                continue
-            one = sought[sought_id]
-            if _alert_create(one, requests[one.request_id], person_id, score, reasons):
-                created += 1
-    return created
+            if (one := sought.get(sought_id)) is None:
+                continue  # its request left the active statuses since the snapshot
+            key = (one.request_id, person_id)
+            if key not in best or score > best[key][0]:
+                best[key] = (score, reasons, one)
+        raised = set(Alert.objects.filter(
+            request_id__in={r for r, _p in best}, person_id__in={p for _r, p in best})
+            .values_list("request_id", "person_id"))
+        new = {key: value for key, value in best.items() if key not in raised}
+        if not new:
+            return 0
+        now = clock.now()
+        Alert.objects.bulk_create([
+            Alert(request_id=request_id, sought=one, person_id=person_id, score=round(score, 3),
+                  reasons=list(reasons), created_at=now)
+            for (request_id, person_id), (score, reasons, one) in new.items()],
+            ignore_conflicts=True)  # a concurrent transaction may raise one first (PostgreSQL)
+        mine = new.keys() & set(Alert.objects.filter(
+            created_at=now, request_id__in={r for r, _p in new},
+            person_id__in={p for _r, p in new}).values_list("request_id", "person_id"))
+        requests = {one.request_id: one.request for key, (_s, _r, one) in new.items()
+                    if key in mine}
+        _requests_mark_possible_match(list(requests.values()), now)
+        notify_all([_match_notice(requests[request_id])
+                    for request_id, _person in sorted(mine, key=str)])
+    return len(mine)
+
+
+def _match_notice(request: TracingRequest) -> Notice:
+    """The owner's notification of an alert: the request's code, never a name."""
+    return Notice(user=request.owner, kind="tracing.match", message=MATCH_MESSAGE,
+                  params={"request": request.code}, link=f"/tracing/requests/{request.pk}/",
+                  site_id=request.site_id)
+
+
+def _requests_mark_possible_match(requests: list[TracingRequest], now: dt.datetime) -> None:
+    """Move the open requests among `requests` to "possible match", with their history."""
+    opened = [r for r in requests if r.status == RequestStatus.OPEN]
+    if not opened:
+        return
+    RequestEvent.objects.bulk_create([
+        RequestEvent(request=r, at=now, by=None, from_status=RequestStatus.OPEN,
+                     to_status=RequestStatus.POSSIBLE_MATCH,
+                     reason=gettext_noop("a new registration may match")) for r in opened])
+    TracingRequest.objects.filter(pk__in=[r.pk for r in opened],
+                                  status=RequestStatus.OPEN).update(
+        status=RequestStatus.POSSIBLE_MATCH, updated_at=now)
+    for request in opened:
+        request.status, request.updated_at = RequestStatus.POSSIBLE_MATCH, now
 
 
 def best_score(sought: open_requests.Sought,
@@ -119,29 +161,6 @@ def best_score(sought: open_requests.Sought,
     """Return the best score of the person under any of the sought person's queries."""
     return max((name_search.score(query, person) for query in sought.queries),
                key=lambda scored: scored[0])
-
-
-def _alert_create(sought: SoughtPerson, request: TracingRequest, person_id: uuid.UUID,
-                  score: float, reasons: tuple[str, ...]) -> bool:
-    now = clock.now()
-    try:
-        with transaction.atomic():
-            Alert.objects.create(request=request, sought=sought, person_id=person_id,
-                                 score=round(score, 3), reasons=list(reasons), created_at=now)
-            if request.status == RequestStatus.OPEN:
-                RequestEvent.objects.create(request=request, at=now, by=None,
-                                            from_status=request.status,
-                                            to_status=RequestStatus.POSSIBLE_MATCH,
-                                            reason=gettext_noop("a new registration may match"))
-                request.status = RequestStatus.POSSIBLE_MATCH
-                request.updated_at = now
-                request.save(update_fields=["status", "updated_at"])
-            notify(user=request.owner, kind="tracing.match", message=MATCH_MESSAGE,
-                   params={"request": request.code},
-                   link=f"/tracing/requests/{request.pk}/", site_id=request.site_id)
-    except IntegrityError:
-        return False  # this (request, person) was alerted before
-    return True
 
 
 def _separated(child: dict[str, Any], household: list[dict[str, Any]], year: int) -> bool:

@@ -15,7 +15,12 @@ from haven.registry.services import (
 from haven.testing.factories import actor_for, member
 from haven.tracing import alerts
 from haven.tracing.models import Alert, ChildCase
-from haven.tracing.services import request_status_set
+from haven.tracing.services import (
+    RequestInput,
+    SoughtInput,
+    request_create,
+    request_status_set,
+)
 from haven.tracing.vocabulary import RequestStatus
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -176,3 +181,39 @@ def test_requests_for_a_year_more_than_one_off_are_not_scored(users, open_reques
     register(users, given_name="Անահիտ", family_name="Վարդանյան", birth_date="1948")
     assert sorted(scored) == sorted([same_year.pk, no_year.pk])
     assert {a.sought for a in Alert.objects.all()} == {same_year, no_year}
+
+
+def test_one_person_met_by_two_sought_persons_of_a_request_raises_one_alert(users):
+    """The better-scoring sought person holds the request's one alert for that person."""
+    request = request_create(actor=actor_for(users["tracing_officer"]), request=RequestInput(
+        site="goris", searcher_name="Armen Vardanyan", sought=[
+            SoughtInput(given_name="Anahit", family_name="Vardanyan", birth_year=1947),
+            SoughtInput(given_name="Anahit", family_name="Vardanyan", birth_year=1948,
+                        origin="Stepanakert")]))
+    person = register(users, given_name="Անահիտ", family_name="Վարդանյան", birth_date="1948")
+    [alert] = Alert.objects.all()
+    assert (alert.request, alert.person) == (request, person)
+    assert alert.sought == request.sought.get(birth_year=1948)
+    assert Notification.objects.filter(kind="tracing.match").count() == 1
+    assert [e.to_status for e in request.history.all()] == ["open", "possible_match"]
+
+
+def test_a_household_meeting_three_requests_raises_three_alerts_at_once(users, open_request):
+    requests = [open_request(given_name=given, birth_year=1950)
+                for given in ("Anahit", "Narine", "Armen")]
+    outcome = households_register(actor=actor_for(users["coordinator"]), households=[
+        HouseholdInput(site="vayk", place_of_origin="Ստեփանակերտ", members=[
+            member(given_name="Անահիտ", family_name="Վարդանյան", birth_date="1950",
+                   relationship="head"),
+            member(given_name="Նարինե", family_name="Վարդանյան", birth_date="1950",
+                   relationship="sibling"),
+            member(given_name="Արմեն", family_name="Վարդանյան", birth_date="1950", sex="male",
+                   relationship="sibling")])])
+    members = {m.given_name: m for m in outcome.households[0].members.all()}
+    assert {(a.request, a.person) for a in Alert.objects.all()} == {
+        (requests[0], members["Անահիտ"]), (requests[1], members["Նարինե"]),
+        (requests[2], members["Արմեն"])}
+    for request in requests:
+        request.refresh_from_db()
+        assert request.status == RequestStatus.POSSIBLE_MATCH
+    assert Notification.objects.filter(kind="tracing.match").count() == 3
