@@ -57,9 +57,9 @@ def notify(*, user: User, kind: str, message: str, params: dict[str, Any] | None
 
 @dataclass(frozen=True)
 class Notice:
-    """One notification to send with notify_all: notify()'s arguments."""
+    """One notification to send with notify_all: notify()'s arguments (the user by id)."""
 
-    user: User
+    user_id: int
     kind: str
     message: str
     params: dict[str, Any] = field(default_factory=dict)
@@ -71,7 +71,7 @@ def notify_all(notices: list[Notice]) -> list[Notification]:
     """Tell several users at once: one insert for all (a hub's burst of tracing alerts)."""
     now = clock.now()
     created = Notification.objects.bulk_create([
-        Notification(user=n.user, kind=n.kind[:40], message=n.message[:300], params=n.params,
+        Notification(user_id=n.user_id, kind=n.kind[:40], message=n.message[:300], params=n.params,
                      link=n.link[:200], site_id=n.site_id, created_at=now) for n in notices])
     if getattr(delivery_backend(), "sends", True):
         for notification in created:

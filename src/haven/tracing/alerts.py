@@ -96,13 +96,16 @@ def _alerts_create(hits: dict[tuple[uuid.UUID, int], tuple[float, tuple[str, ...
 
     One transaction and a few statements for a household's alerts, not a transaction and
     five statements each: on SQLite every transaction takes the one write lock that the
-    clerks' registrations wait for. Where one person meets two sought persons of a request,
-    the better score is the request's alert.
+    clerks' registrations wait for. The requests' rows are locked (in order, on
+    PostgreSQL; SQLite's write lock already serialises) so that two registrations of the
+    same person at once cannot both raise its alert. Where one person meets two sought
+    persons of a request, the better score is the request's alert.
     """
     with transaction.atomic():
         sought = {s.pk: s for s in SoughtPerson.objects.filter(
             pk__in={sought_id for _person, sought_id in hits},
-            request__status__in=ACTIVE_STATUSES).select_related("request__owner")}
+            request__status__in=ACTIVE_STATUSES).select_related("request")
+            .select_for_update(of=("request",)).order_by("request_id", "id")}
         best: dict[tuple[int, uuid.UUID], tuple[float, tuple[str, ...], SoughtPerson]] = {}
         for (person_id, sought_id), (score, reasons) in hits.items():
             if (one := sought.get(sought_id)) is None:
@@ -120,22 +123,17 @@ def _alerts_create(hits: dict[tuple[uuid.UUID, int], tuple[float, tuple[str, ...
         Alert.objects.bulk_create([
             Alert(request_id=request_id, sought=one, person_id=person_id, score=round(score, 3),
                   reasons=list(reasons), created_at=now)
-            for (request_id, person_id), (score, reasons, one) in new.items()],
-            ignore_conflicts=True)  # a concurrent transaction may raise one first (PostgreSQL)
-        mine = new.keys() & set(Alert.objects.filter(
-            created_at=now, request_id__in={r for r, _p in new},
-            person_id__in={p for _r, p in new}).values_list("request_id", "person_id"))
-        requests = {one.request_id: one.request for key, (_s, _r, one) in new.items()
-                    if key in mine}
+            for (request_id, person_id), (score, reasons, one) in new.items()])
+        requests = {one.request_id: one.request for _score, _reasons, one in new.values()}
         _requests_mark_possible_match(list(requests.values()), now)
         notify_all([_match_notice(requests[request_id])
-                    for request_id, _person in sorted(mine, key=str)])
-    return len(mine)
+                    for request_id, _person in sorted(new, key=str)])
+    return len(new)
 
 
 def _match_notice(request: TracingRequest) -> Notice:
     """The owner's notification of an alert: the request's code, never a name."""
-    return Notice(user=request.owner, kind="tracing.match", message=MATCH_MESSAGE,
+    return Notice(user_id=request.owner_id, kind="tracing.match", message=MATCH_MESSAGE,
                   params={"request": request.code}, link=f"/tracing/requests/{request.pk}/",
                   site_id=request.site_id)
 

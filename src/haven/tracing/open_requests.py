@@ -55,11 +55,17 @@ def sought_queries(*, given_name: str, patronymic: str, family_name: str, other_
 
 @dataclass
 class Snapshot:
-    """The open requests' sought persons as of one token, indexed by field and key."""
+    """The open requests' sought persons as of one token, indexed by field, key and year.
+
+    by_key[(field, key)][birth year or None] is the set of sought ids: a new person with
+    a birth year reads only the buckets of that year, the years either side and "not
+    known", so a common surname's thousand sought persons are never unioned whole (1.3 ms
+    a person with 10,000 requests open, when the index had no years).
+    """
 
     token: str | None
     sought: dict[int, Sought] = field(default_factory=dict)
-    by_key: dict[tuple[str, str], set[int]] = field(default_factory=dict)
+    by_key: dict[tuple[str, str], dict[int | None, set[int]]] = field(default_factory=dict)
 
     def met(self, family: set[str], given: set[str], birth_year: int | None) -> list[Sought]:
         """Return the sought persons a new person meets on the keys of both names.
@@ -71,22 +77,29 @@ class Snapshot:
         more than a year from the new person's is another person, however alike the
         names: such sought persons are never scored.
         """
+        years = ((None, birth_year - 1, birth_year, birth_year + 1) if birth_year is not None
+                 else None)
         if family and given:
-            ids = self._ids("f", family | {ABSENT}) & self._ids("g", given | {ABSENT})
+            ids = self._ids("g", given | {ABSENT}, years)
+            if ids:
+                ids &= self._ids("f", family | {ABSENT}, years)
         elif family or given:
-            ids = self._ids("f", family) if family else self._ids("g", given)
+            ids = self._ids("f", family, years) if family else self._ids("g", given, years)
         else:
             return []
-        found = (self.sought[i] for i in sorted(ids))
-        if birth_year is None:
-            return list(found)
-        return [s for s in found
-                if s.birth_year is None or abs(s.birth_year - birth_year) <= 1]
+        return [self.sought[i] for i in sorted(ids)]
 
-    def _ids(self, name_field: str, keys: Iterable[str]) -> set[int]:
+    def _ids(self, name_field: str, keys: Iterable[str],
+             years: tuple[int | None, ...] | None) -> set[int]:
         ids: set[int] = set()
         for key in keys:
-            ids |= self.by_key.get((name_field, key), set())
+            buckets = self.by_key.get((name_field, key))
+            if not buckets:
+                continue
+            if years is None:
+                ids = ids.union(*buckets.values())
+            else:
+                ids = ids.union(*(buckets[y] for y in years if y in buckets))
         return ids
 
 
@@ -128,10 +141,11 @@ def load() -> Snapshot:
                     family_name=row["family_name"], other_names=row["other_names"],
                     birth_year=row["birth_year"], age=row["age"], origin=row["origin"],
                     sex=row["sex"], asked_in=row["request__created_at"].year))
-        by_key = snapshot.by_key
+        by_key, sought = snapshot.by_key, snapshot.sought
         for name_field, key, sought_id in SoughtKey.objects.filter(
                 **{f"sought__{k}": v for k, v in active.items()}).values_list(
                 "field", "key", "sought_id").iterator(chunk_size=5000):
-            if sought_id in snapshot.sought:
-                by_key.setdefault((name_field, key), set()).add(sought_id)
+            if sought_id in sought:
+                by_key.setdefault((name_field, key), {}).setdefault(
+                    sought[sought_id].birth_year, set()).add(sought_id)
     return snapshot
