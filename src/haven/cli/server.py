@@ -48,6 +48,11 @@ def serve(host: str, port: int, workers: int) -> None:
     executor = MigrationExecutor(connection)
     if executor.migration_plan(executor.loader.graph.leaf_nodes()):
         raise click.ClickException("the database is not up to date: run `haven migrate` first")
+    # Read the open tracing requests once, here: each worker starts with them (copy-on-write
+    # after the fork) instead of reading them at its first registration (0.7 s for 10,000).
+    from haven.tracing import open_requests
+
+    open_requests.current()
     connection.close()  # each worker opens its own connection after the fork
     call_command("collectstatic", interactive=False, verbosity=0)
     # Import after collectstatic: WhiteNoise indexes the static folder when the app loads.
