@@ -2,8 +2,8 @@
 
 1. **Match alerts.** Each new person's name keys (and the keys one letter shorter) are
    looked up in the open requests' keys (held in memory, haven.tracing.open_requests);
-   each sought person met that way on both names
-   is scored with the registry's name search (the linkage engine's levels), and a
+   each sought person met that way on both names is scored with the registry's name
+   search (the linkage engine's levels), and a
    score of at least `HAVEN_TRACING_ALERT_SCORE` (default 10 bits: both names agree,
    or one agrees and the other is spelt almost alike), with a birth year no more than
    one year off when the family gave one, raises one alert per (request, person), for

@@ -44,13 +44,11 @@ def sought_queries(*, given_name: str, patronymic: str, family_name: str, other_
     An age without a birth year is turned into one from the year the request was opened
     (`asked_in`).
     """
-    words = tuple(w for w in (given_name, patronymic, family_name) if w)
     age_year = asked_in - age if birth_year is None and age is not None else None
-    details = {"birth_year": birth_year, "origin": origin, "sex": sex, "age_year": age_year}
-    queries = [name_search.Query(words=words, **details)]  # type: ignore[arg-type]
-    queries.extend(name_search.Query(words=tuple(other.split()), **details)  # type: ignore[arg-type]
-                   for other in other_names.split(",") if other.split())
-    return tuple(queries)
+    spellings = [tuple(w for w in (given_name, patronymic, family_name) if w)]
+    spellings += [tuple(other.split()) for other in other_names.split(",") if other.split()]
+    return tuple(name_search.Query(words=words, birth_year=birth_year, origin=origin, sex=sex,
+                                   age_year=age_year) for words in spellings)
 
 
 @dataclass

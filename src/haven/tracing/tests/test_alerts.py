@@ -5,6 +5,7 @@ import pytest
 from django.db import transaction
 
 from haven.accounts.access import Actor
+from haven.core import clock
 from haven.intake.scenarios import replay  # noqa: F401 - the scenario channel exists
 from haven.notifications.models import Notification
 from haven.registry.services import (
@@ -217,3 +218,20 @@ def test_a_household_meeting_three_requests_raises_three_alerts_at_once(users, o
         request.refresh_from_db()
         assert request.status == RequestStatus.POSSIBLE_MATCH
     assert Notification.objects.filter(kind="tracing.match").count() == 3
+
+
+def test_a_sought_person_known_by_age_is_matched_on_the_year_it_gives(users, open_request):
+    """An age is turned into a birth year from the year the request was opened."""
+    request = open_request(birth_year=None, age=clock.today().year - 1948)
+    person = register(users, given_name="Անահիտ", family_name="Վարդանյան", birth_date="1948")
+    [alert] = Alert.objects.all()
+    assert (alert.request, alert.person) == (request, person)
+    assert "age: matches" in alert.reasons
+
+
+def test_a_sought_persons_other_spelling_is_scored_too(users, open_request):
+    request = open_request(given_name="Anahit", other_names="Анна Варданян")
+    person = register(users, given_name="Анна", family_name="Варданян", birth_date="1948")
+    [alert] = Alert.objects.all()
+    assert (alert.request, alert.person) == (request, person)
+    assert "given name: the same name, in any script" in alert.reasons
