@@ -1,8 +1,11 @@
 """Every registration, from every channel, is checked against open requests: one alert per
 (request, person), for the officer who owns the request."""
 
+import threading
+import time
+
 import pytest
-from django.db import transaction
+from django.db import connection, connections, transaction
 
 from haven.accounts.access import Actor
 from haven.core import clock
@@ -235,3 +238,47 @@ def test_a_sought_persons_other_spelling_is_scored_too(users, open_request):
     [alert] = Alert.objects.all()
     assert (alert.request, alert.person) == (request, person)
     assert "given name: the same name, in any script" in alert.reasons
+
+
+def test_two_registrations_meeting_one_request_at_once_move_it_once(users, open_request,
+                                                                     monkeypatch):
+    """The alerts' transaction locks its requests: the second registration waits for the
+    first to commit, then sees the request already at "possible match" and writes no
+    second status change. (On SQLite the one write lock already serialises them.)"""
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite's write lock serialises the two transactions by itself")
+    request = open_request()
+    first_holds_lock, second_started = threading.Event(), threading.Event()
+    mark, create = alerts._requests_mark_possible_match, alerts._alerts_create
+
+    def slow_mark(requests, now):
+        if threading.current_thread().name == "first":
+            first_holds_lock.set()
+            second_started.wait(10)
+            time.sleep(0.5)  # the second is now reading the request, or waiting for it
+        return mark(requests, now)
+
+    def started_create(hits):
+        if threading.current_thread().name == "second":
+            second_started.set()
+        return create(hits)
+
+    monkeypatch.setattr(alerts, "_requests_mark_possible_match", slow_mark)
+    monkeypatch.setattr(alerts, "_alerts_create", started_create)
+
+    def clerk(given: str) -> None:
+        try:
+            register(users, given_name=given, family_name="Vardanyan", birth_date="1948")
+        finally:
+            connections.close_all()
+
+    first = threading.Thread(name="first", target=clerk, args=("Anahit",))
+    first.start()
+    assert first_holds_lock.wait(30)
+    second = threading.Thread(name="second", target=clerk, args=("Անահիտ",))
+    second.start()
+    first.join(30)
+    second.join(30)
+    assert Alert.objects.filter(request=request).count() == 2
+    assert Notification.objects.filter(kind="tracing.match").count() == 2
+    assert [e.to_status for e in request.history.all()] == ["open", "possible_match"]
