@@ -10,12 +10,13 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from haven.accounts.access import actor_from_request, client_address
+from haven.accounts.access import Actor, actor_from_request, client_address
 from haven.core.errors import ValidationFailed
 from haven.core.web import page
 from haven.registry.selectors import sites_for
 from haven.tracing import safe_and_well, selectors, services
 from haven.tracing.forms import RequestForm, ReunificationForm, SafeAndWellForm, SearchForm
+from haven.tracing.safe_and_well import SafeAndWellAnswer
 from haven.tracing.vocabulary import TRANSITIONS, ChildStatus, RequestStatus
 
 
@@ -146,17 +147,7 @@ def safe_and_well_desk(request: HttpRequest) -> HttpResponse:
         return redirect("tracing-safe-and-well")
     actor.require("trace")
     form = SafeAndWellForm(request.POST if request.POST.get("action") == "lookup" else None)
-    answer = None
-    status = 200
-    if form.is_bound and form.is_valid():
-        try:
-            answer = safe_and_well.safe_and_well_lookup(
-                actor=actor, name=form.cleaned_data["name"],
-                birth_year=form.cleaned_data["birth_year"], origin=form.cleaned_data["origin"],
-                client_address=client_address(request))
-        except ValidationFailed as exc:
-            _errors_to_form(form, exc)
-            status = exc.status
+    answer, status = _safe_and_well_answer(request, form, actor)
     return render(request, "tracing/safe_and_well.html",
                   {"form": form, "answer": answer, "desk": True}, status=status)
 
@@ -167,16 +158,22 @@ def safe_and_well_public(request: HttpRequest) -> HttpResponse:
     if not safe_and_well.public_enabled():
         return render(request, "tracing/safe_and_well.html", {"disabled": True})
     form = SafeAndWellForm(request.POST or None)
-    answer = None
-    status = 200
-    if form.is_bound and form.is_valid():
-        try:
-            answer = safe_and_well.safe_and_well_lookup(
-                actor=None, name=form.cleaned_data["name"],
-                birth_year=form.cleaned_data["birth_year"], origin=form.cleaned_data["origin"],
-                client_address=client_address(request))
-        except ValidationFailed as exc:
-            _errors_to_form(form, exc)
-            status = exc.status
+    answer, status = _safe_and_well_answer(request, form, None)
     return render(request, "tracing/safe_and_well.html", {"form": form, "answer": answer},
                   status=status)
+
+
+def _safe_and_well_answer(request: HttpRequest, form: SafeAndWellForm,
+                          actor: Actor | None) -> tuple[SafeAndWellAnswer | None, int]:
+    """Ask the question of a valid form (the desk's, or the public page's with no actor);
+    return the answer (None when not asked) and the page's status."""
+    if not (form.is_bound and form.is_valid()):
+        return None, 200
+    try:
+        return safe_and_well.safe_and_well_lookup(
+            actor=actor, name=form.cleaned_data["name"],
+            birth_year=form.cleaned_data["birth_year"], origin=form.cleaned_data["origin"],
+            client_address=client_address(request)), 200
+    except ValidationFailed as exc:
+        _errors_to_form(form, exc)
+        return None, exc.status
