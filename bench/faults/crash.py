@@ -52,7 +52,11 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from haven.testing.killed import postgres_backends_settle
+from haven.testing.killed import (
+    IMPORTED_HOUSEHOLDS,
+    imported_household_problems,
+    postgres_backends_settle,
+)
 
 BENCH = Path(__file__).resolve().parent.parent
 if str(BENCH) not in sys.path:
@@ -67,14 +71,6 @@ SCENARIO_SCALE = "0.003"  # about 300 people: a replay of a few seconds
 IMPORT_HOUSEHOLDS = 2000
 PLACEMENTS = 300  # at most: as many as the demo's beds at Goris allow
 DEVICE_KEY = re.compile(r"/openrosa/key/(\S+?)/goris")
-PER_HOUSEHOLD = """
-    SELECT h.place_of_origin, COUNT(p.id), COUNT(DISTINCT s.key)
-    FROM registry_household h
-    JOIN registry_person p ON p.household_id = h.id
-    LEFT JOIN intake_submission s ON s.person_id = p.id AND s.household_id = h.id
-    WHERE h.channel = 'import'
-    GROUP BY h.id, h.place_of_origin
-"""
 
 
 class World:
@@ -310,29 +306,20 @@ class ImportOperation(Operation):
         return world.start(*self._args(), log=log)
 
     def check(self, world: World, log: str) -> list[str]:
-        problems = []
-        stored = world.query(PER_HOUSEHOLD)
-        origins = [str(origin) for origin, _persons, _keys in stored]
-        doubled = len(origins) - len(set(origins))
-        if doubled:
-            problems.append(f"{doubled} households stored twice")
-        for origin, persons, keys in stored:
-            if persons != self.expected[str(origin)]:
-                problems.append(f"{origin}: {persons} of {self.expected[str(origin)]} members")
-            if keys != persons:
-                problems.append(f"{origin}: {keys} submissions for {persons} persons")
+        stored = world.query(IMPORTED_HOUSEHOLDS)
+        problems = imported_household_problems(stored, self.expected)
         rows = sum(int(str(persons)) for _o, persons, _k in stored)
         if re.search(r"^\d+ rows \(", log, re.MULTILINE) and rows != self.total:
             problems.append(f"the import said it finished but {rows} of {self.total} are stored")
         return problems
 
     def remaining(self, world: World) -> float:
-        return 1 - len(world.query(PER_HOUSEHOLD)) / IMPORT_HOUSEHOLDS
+        return 1 - len(world.query(IMPORTED_HOUSEHOLDS)) / IMPORT_HOUSEHOLDS
 
     def reset_if_done(self, world: World, log: str, templates: dict[str, Path | str]) -> None:
         # Once every row is stored, later runs only skip rows already imported: start over,
         # so that each kill falls in an import that still writes.
-        if len(world.query(PER_HOUSEHOLD)) == IMPORT_HOUSEHOLDS:
+        if len(world.query(IMPORTED_HOUSEHOLDS)) == IMPORT_HOUSEHOLDS:
             world.copy_from(templates[self.template])
 
     def complete(self, world: World) -> list[str]:
@@ -340,7 +327,7 @@ class ImportOperation(Operation):
         if done.returncode != 0:
             return [f"the import run again failed: {done.stderr.strip()[-500:]}"]
         problems = self.check(world, done.stdout)
-        stored = len(world.query(PER_HOUSEHOLD))
+        stored = len(world.query(IMPORTED_HOUSEHOLDS))
         if stored != IMPORT_HOUSEHOLDS:
             problems.append(f"{stored} of {IMPORT_HOUSEHOLDS} households after the rerun")
         return problems
