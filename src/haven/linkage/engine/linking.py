@@ -348,13 +348,8 @@ def _run(tables: Sequence[pd.DataFrame], *, link_type: LinkType, engine: str,
     backend = backend_for(engine)
     try:
         with _splink_quiet():
-            prior = _settings_dict(columns, backend, link_type=link_type, model=None,
-                                   term_frequencies=False)
-            settings = _settings_dict(
-                columns, backend, link_type=link_type, model=model,
-                term_frequencies=n_records >= MIN_TERM_FREQUENCY_RECORDS)
-            frames = [backend.register(t, f"records_{i}") for i, t in enumerate(prepared)]
-            linker = Linker(frames if len(frames) > 1 else frames[0], settings, log_level=None)
+            linker, prior = _linker(prepared, columns, backend, link_type=link_type,
+                                    model=model, n_records=n_records, tables="records")
             report("training" if model is None else "reusing the stored model", 0.2)
             if model is None:
                 trained = _train(linker, n_records, report)
@@ -491,19 +486,28 @@ def _with_reasons(pairs: Sequence[ScoredPair], clusters: dict[str, str],
     return result
 
 
+def _linker(prepared: Sequence[pd.DataFrame], columns: Sequence[str], backend: Backend, *,
+            link_type: LinkType, model: dict[str, Any] | None, n_records: int,
+            tables: str) -> tuple[Linker, dict[str, Any]]:
+    """Register the prepared tables (`tables`_0, _1, ...) and return a Splink linker for them,
+    with `model` (None: untrained), and the untrained settings that training's levels are
+    repaired against."""
+    prior = _settings_dict(columns, backend, link_type=link_type, model=None,
+                           term_frequencies=False)
+    settings = _settings_dict(columns, backend, link_type=link_type, model=model,
+                              term_frequencies=n_records >= MIN_TERM_FREQUENCY_RECORDS)
+    frames = [backend.register(t, f"{tables}_{i}") for i, t in enumerate(prepared)]
+    return Linker(frames if len(frames) > 1 else frames[0], settings, log_level=None), prior
+
+
 def _train_on_duckdb(prepared: Sequence[pd.DataFrame], columns: Sequence[str], *,
                      link_type: LinkType, n_records: int, report: Progress) -> dict[str, Any]:
     """Train on DuckDB and return the model (prepared tables already numbered)."""
     backend = backend_for("duckdb")
     try:
         with _splink_quiet():
-            prior = _settings_dict(columns, backend, link_type=link_type, model=None,
-                                   term_frequencies=False)
-            settings = _settings_dict(
-                columns, backend, link_type=link_type, model=None,
-                term_frequencies=n_records >= MIN_TERM_FREQUENCY_RECORDS)
-            frames = [backend.register(t, f"training_{i}") for i, t in enumerate(prepared)]
-            linker = Linker(frames if len(frames) > 1 else frames[0], settings, log_level=None)
+            linker, prior = _linker(prepared, columns, backend, link_type=link_type,
+                                    model=None, n_records=n_records, tables="training")
             trained = _train(linker, n_records, report)
             _repair_trained_levels(linker, prior)
             return _trained_model(linker, columns, trained)
