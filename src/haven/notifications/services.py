@@ -47,11 +47,11 @@ def notify(*, user: User, kind: str, message: str, params: dict[str, Any] | None
            link: str = "", site_id: int | None = None,
            escalates: Notification | None = None) -> Notification:
     """Tell one user something: the in-app list now, the deployment's backend after commit."""
-    notification = Notification.objects.create(
-        user=user, kind=kind[:40], message=message[:300], params=params or {}, link=link[:200],
-        site_id=site_id, created_at=clock.now(), escalates=escalates)
-    if getattr(delivery_backend(), "sends", True):  # a deployment's backend may predate it
-        transaction.on_commit(lambda: _deliver(notification.pk))
+    notification = _unsaved(Notice(user_id=user.pk, kind=kind, message=message,
+                                   params=params or {}, link=link, site_id=site_id),
+                            clock.now(), escalates=escalates)
+    notification.save()
+    _deliver_after_commit([notification])
     return notification
 
 
@@ -70,14 +70,27 @@ class Notice:
 def notify_all(notices: list[Notice]) -> list[Notification]:
     """Tell several users at once: one insert for all (a hub's burst of tracing alerts)."""
     now = clock.now()
-    created = Notification.objects.bulk_create([
-        Notification(user_id=n.user_id, kind=n.kind[:40], message=n.message[:300], params=n.params,
-                     link=n.link[:200], site_id=n.site_id, created_at=now) for n in notices])
-    if getattr(delivery_backend(), "sends", True):
-        for notification in created:
-            pk = notification.pk
-            transaction.on_commit(lambda pk=pk: _deliver(pk))  # type: ignore[misc]
+    created = Notification.objects.bulk_create([_unsaved(n, now) for n in notices])
+    _deliver_after_commit(created)
     return created
+
+
+def _unsaved(notice: Notice, now: dt.datetime, *,
+             escalates: Notification | None = None) -> Notification:
+    """Build the notification, its texts cut to their columns."""
+    return Notification(user_id=notice.user_id, kind=notice.kind[:40],
+                        message=notice.message[:300], params=notice.params,
+                        link=notice.link[:200], site_id=notice.site_id, created_at=now,
+                        escalates=escalates)
+
+
+def _deliver_after_commit(notifications: list[Notification]) -> None:
+    """Hand each to the deployment's backend once the transaction commits; nothing to do
+    for a backend that sends nothing (the in-app default)."""
+    if not getattr(delivery_backend(), "sends", True):  # a deployment's backend may predate it
+        return
+    for pk in [n.pk for n in notifications]:
+        transaction.on_commit(lambda pk=pk: _deliver(pk))  # type: ignore[misc]
 
 
 def _deliver(pk: int) -> None:

@@ -150,8 +150,6 @@ def _requests_mark_possible_match(requests: list[TracingRequest], now: dt.dateti
     TracingRequest.objects.filter(pk__in=[r.pk for r in opened],
                                   status=RequestStatus.OPEN).update(
         status=RequestStatus.POSSIBLE_MATCH, updated_at=now)
-    for request in opened:
-        request.status, request.updated_at = RequestStatus.POSSIBLE_MATCH, now
 
 
 def best_score(sought: open_requests.Sought,
