@@ -57,12 +57,16 @@ def _live_server_serves_one_request_at_a_time():
     from django.core.servers.basehttp import ThreadedWSGIServer  # noqa: PLC0415
     from django.test.testcases import LiveServerThread  # noqa: PLC0415
 
-    lock = threading.Lock()
+    gate = LiveServerGate()
 
     class OneRequestAtATime(ThreadedWSGIServer):
         def set_app(self, application):
             def serialised(environ, start_response):
-                with lock:
+                with gate.lock:
+                    if not gate.open:  # the test has ended: its database is being emptied
+                        start_response("503 Service Unavailable",
+                                       [("Content-Type", "text/plain")])
+                        return [b"the test has ended"]
                     answer = application(environ, start_response)
                     try:
                         body = b"".join(answer)
@@ -76,8 +80,42 @@ def _live_server_serves_one_request_at_a_time():
 
     original = LiveServerThread.server_class
     LiveServerThread.server_class = OneRequestAtATime
-    yield
+    yield gate
     LiveServerThread.server_class = original
+
+
+class LiveServerGate:
+    """Whether the live server may serve, and the lock its requests are served under."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.open = True
+
+    def close(self) -> None:
+        """Refuse new requests, and return once the request being served has finished."""
+        self.open = False
+        with self.lock:
+            pass
+
+
+@pytest.fixture(autouse=True)
+def _live_server_quiet_before_the_flush(request, _live_server_serves_one_request_at_a_time):
+    """Close the live server to the ended test before its database is emptied.
+
+    A page's images may still be loading when a test ends (the report's charts): the CI run
+    of 2026-12-06 flushed the database while the server saved the session of a chart's
+    request, on the shared SQLite connection, and every later test failed with it broken
+    (1 failed, 147 errors). The database fixture is set up before this one, so it is torn
+    down after it: the server is quiet when the flush runs.
+    """
+    if "live_server" not in request.fixturenames:
+        yield
+        return
+    request.getfixturevalue("_django_db_helper")
+    gate = _live_server_serves_one_request_at_a_time
+    gate.open = True
+    yield
+    gate.close()
 
 
 @pytest.fixture(autouse=True)
