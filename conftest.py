@@ -125,6 +125,14 @@ def fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def _name_keys_read_afresh():
+    """Each test's searches read the name keys of its own registry, not an earlier test's."""
+    from haven.registry import name_vocabulary  # noqa: PLC0415 - after Django is set up
+
+    name_vocabulary.forget()
+
+
+@pytest.fixture(autouse=True)
 def _default_language():
     """Leave English active after each test: a request in Russian activates it for the thread."""
     yield

@@ -19,7 +19,7 @@ from django.db.models import Q, QuerySet, Value
 from django.db.models.functions import Coalesce
 
 from haven.core.names import given_name_key, surname_key
-from haven.registry import name_search
+from haven.registry import name_search, name_vocabulary
 from haven.registry.models import Person
 from haven.registry.vocabulary import Sex
 
@@ -29,6 +29,9 @@ _CANDIDATES_PER_LOOKUP = 1000
 _CANDIDATES_ANY_YEAR = 100
 _CANDIDATES_BROAD = 500
 _CANDIDATES_NO_YEAR = 300
+# Keys per name in the last tier (name_vocabulary.spelt_like): the pairs looked up are
+# their product, each an index probe.
+_SPELT_LIKE = 25
 # Near keys that records hold, per field, over every word typed: a key one edit from a
 # common name's has a few dozen spellings at most; the cap bounds the pairs looked up.
 _KEYS_PRESENT_MAX = 100
@@ -54,19 +57,11 @@ def _name_candidates(query: name_search.Query) -> list[tuple[Q, int, int]]:
     not found the names exact with the year (`_enough`), since "Armen G., born 1980"
     alone is a thousand people in a million.
     """
-    years = [y for y in (query.birth_year, query.age_year) if y is not None]
-    near_years = sorted({y + d for y in years for d in (-1, 0, 1)})
-    # Tier 0 keeps records without a birth year: `search_year` is the year or 0 (an
-    # expression, so SQLite walks the name keys' index and checks the year on its entries;
-    # "year IN (...) OR year IS NULL" made it read every Armen of those years instead).
+    near_years = _near_years(query)
+    narrow = _narrow(query)
     # Tier 1 looks the year up in the index itself.
-    narrow = broad = Q()
-    if near_years:
-        narrow &= Q(search_year__in=[*near_years, 0])
-        broad &= Q(birth_year__in=near_years)
-    same_sex = Q(sex__in=[query.sex, Sex.UNKNOWN]) if query.sex else Q()
-    narrow &= same_sex
-    broad &= same_sex
+    same_sex = _same_sex(query)
+    broad = Q(birth_year__in=near_years) & same_sex if near_years else same_sex
     lookups: list[tuple[Q, int, int]] = []
     keys = _NearKeys(query)
     if len(query.words) == 1:
@@ -117,6 +112,52 @@ def _name_candidates(query: name_search.Query) -> list[tuple[Q, int, int]]:
             lookups.append((Q(family_name_key=family) & same_sex, _CANDIDATES_NO_YEAR, 2))
             lookups.append((Q(given_name_key=given) & same_sex, _CANDIDATES_NO_YEAR, 2))
     return sorted(lookups, key=lambda lookup: lookup[2])
+
+
+def _near_years(query: name_search.Query) -> list[int]:
+    years = [y for y in (query.birth_year, query.age_year) if y is not None]
+    return sorted({y + d for y in years for d in (-1, 0, 1)})
+
+
+def _same_sex(query: name_search.Query) -> Q:
+    return Q(sex__in=[query.sex, Sex.UNKNOWN]) if query.sex else Q()
+
+
+def _narrow(query: name_search.Query) -> Q:
+    """Return the condition of the name lookups: the year within one or not recorded, the sex.
+
+    `search_year` is the year or 0 (an expression, so SQLite walks the name keys' index and
+    checks the year on its entries; "year IN (...) OR year IS NULL" made it read every
+    Armen of those years instead).
+    """
+    near_years = _near_years(query)
+    years = Q(search_year__in=[*near_years, 0]) if near_years else Q()
+    return years & _same_sex(query)
+
+
+def _spelling_lookups(query: name_search.Query) -> list[Q]:
+    """Return the last tier's lookups: both names spelt like the typed ones, however far.
+
+    For each reading of the words, the registry's keys most like each typed name
+    (haven.registry.name_vocabulary), found together, with the year and sex of the
+    closer tiers: a name two or three edits off its record's, or both names one
+    edit further than the closer tiers reach.
+    """
+    if len(query.words) < 2:
+        return []
+    narrow = _narrow(query)
+    lookups: list[Q] = []
+    seen: set[tuple[str, str]] = set()
+    for reading in name_search.readings(list(query.words)):
+        given, family = reading.given_key, reading.family_key
+        if (given, family) in seen or not (given and family):
+            continue
+        seen.add((given, family))
+        lookups.append(Q(family_name_key__in=name_vocabulary.spelt_like(
+                             "family_name_key", family, _SPELT_LIKE),
+                         given_name_key__in=name_vocabulary.spelt_like(
+                             "given_name_key", given, _SPELT_LIKE)) & narrow)
+    return lookups
 
 
 class _NearKeys:
@@ -208,6 +249,12 @@ def person_ids_by_name(persons: QuerySet[Person], query: name_search.Query, limi
             break
         for row in persons.filter(lookup).values(*fields)[:cap]:
             found.setdefault(row["id"], row)
+    if len(query.words) > 1 and not _enough(found.values(), exact, query, limit):
+        # The last tier, whatever the closer ones found short of that: a namesake born
+        # in another year must not hide the person whose names were misspelt further.
+        for lookup in _spelling_lookups(query):
+            for row in persons.filter(lookup).values(*fields)[:_CANDIDATES_BROAD]:
+                found.setdefault(row["id"], row)
     best: dict[uuid.UUID, tuple[uuid.UUID, float, tuple[str, ...]]] = {}
     for row in found.values():
         score, reasons = name_search.score(query, name_search.Candidate(

@@ -114,3 +114,57 @@ def test_without_a_year_one_exact_name_and_the_sex_find_a_given_name_slipped_at_
     hits = search_persons_by_name(actor_for(users["coordinator"]), "Занна Григорян",
                                   sex="female")
     assert [hit.person for hit in hits][:1] == [zhanna]
+
+
+# Both names beyond the closer tiers' reach: the last tier compares the typed keys with
+# every key the registry holds (haven.registry.name_vocabulary).
+
+def test_both_names_slipped_before_and_by_transliteration_still_find_her(users, make_household):
+    # Ареивк Оганесня: two letters swapped in each name, and Оганесян's key is two edits
+    # from Hovhannisyan's already: three edits on the family name, one on the given name.
+    arevik = _person(make_household, "goris", "Արևիկ", "Հովհաննիսյան", "1969-03-19",
+                     origin="Ստեփանակերտ")
+    _person(make_household, "goris", "Արևիկ", "Պողոսյան", "1969-05-01", origin="Ստեփանակերտ")
+    _person(make_household, "goris", "Անահիտ", "Հովհաննիսյան", "1969", origin="Ստեփանակերտ")
+    hits = search_persons_by_name(actor_for(users["coordinator"]), "Ареивк Оганесня",
+                                  origin="Степанакерт", sex="female")
+    assert [hit.person for hit in hits][:1] == [arevik]
+
+
+def test_namesakes_found_by_the_closer_tiers_do_not_hide_a_name_spelt_further(
+        users, make_household):
+    # Jewa, the German spelling of Eva, is two key edits from Եվա; two Evas born the year
+    # after the one typed are found first, by the given name, but not on the family name:
+    # a page of them (limit=2 here) once stopped the search before it reached her.
+    jewa = _person(make_household, "goris", "Jewa", "Bagdassarjan", "2019-02",
+                   origin="Martuni")
+    _person(make_household, "goris", "Եվա", "Չոբանյան", "2019-08-05", origin="Մարտունի")
+    _person(make_household, "goris", "Եվա", "Հովհաննիսյան", "2019-11-01", origin="Մարտունի")
+    hits = search_persons_by_name(actor_for(users["coordinator"]), "Եվա Բաղդասարյան",
+                                  birth_year=2018, origin="Մարտունի", sex="female", limit=2)
+    assert [hit.person for hit in hits][:1] == [jewa]
+
+
+def test_the_last_tier_finds_no_one_at_a_site_the_searcher_may_not_see(users, make_household):
+    hidden = _person(make_household, "vayk", "Արևիկ", "Հովհաննիսյան", "1969",
+                     origin="Ստեփանակերտ")
+    seen = _person(make_household, "goris", "Արևիկ", "Հովհաննիսյան", "1970",
+                   origin="Ստեփանակերտ")
+    registrar = actor_for(users["registrar"])  # Goris only
+    hits = search_persons_by_name(registrar, "Ареивк Оганесня", birth_year=1969)
+    assert [hit.person for hit in hits] == [seen]
+    event = AuditEvent.objects.filter(action=AuditAction.PERSON_LIST).latest("id")
+    assert str(hidden.id) not in {t.target_id for t in event.targets.all()}
+
+
+def test_a_name_first_registered_after_the_keys_were_read_is_found_once_they_are_old(
+        users, make_household, settings):
+    coordinator = actor_for(users["coordinator"])
+    _person(make_household, "goris", "Արևիկ", "Պողոսյան", "1969")
+    search_persons_by_name(coordinator, "Ареивк Оганесня", sex="female")  # keys read
+    arevik = _person(make_household, "goris", "Արևիկ", "Հովհաննիսյան", "1969-03-19")
+    hits = search_persons_by_name(coordinator, "Ареивк Оганесня", sex="female")
+    assert arevik not in [hit.person for hit in hits]  # Hovhannisyan's key is not read yet
+    settings.NAME_VOCABULARY_SECONDS = 0
+    hits = search_persons_by_name(coordinator, "Ареивк Оганесня", sex="female")
+    assert [hit.person for hit in hits][:1] == [arevik]
