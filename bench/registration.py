@@ -433,10 +433,11 @@ class ServerWithRequests(Server):
     """The throw-away Haven with N open tracing requests before it serves (issue 11)."""
 
     def __init__(self, *args: Any, open_requests: int, request_birth_years: str,
-                 **kwargs: Any) -> None:
+                 request_names: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.open_requests = open_requests
         self.request_birth_years = request_birth_years
+        self.request_names = request_names
 
     def prepare(self) -> None:
         super().prepare()
@@ -445,7 +446,7 @@ class ServerWithRequests(Server):
             done = subprocess.run(
                 [str(Path(self.haven).parent / "python"),
                  str(REPO / "bench" / "tracing_requests.py"), str(self.open_requests),
-                 "--birth-years", self.request_birth_years],
+                 "--birth-years", self.request_birth_years, "--names", self.request_names],
                 env=self.env, capture_output=True, text=True, check=False)
             if done.returncode != 0:
                 raise SystemExit(f"opening tracing requests failed:\n{done.stderr[-2000:]}")
@@ -454,7 +455,8 @@ class ServerWithRequests(Server):
 def run_once(args: argparse.Namespace, workers: int) -> dict[str, Any]:
     server = ServerWithRequests(Path(args.haven), workers, args.keep,
                                 open_requests=args.open_requests,
-                                request_birth_years=args.request_birth_years)
+                                request_birth_years=args.request_birth_years,
+                                request_names=args.request_names)
     modes = ["saturation", "paced"] if args.mode == "both" else [args.mode]
     results: dict[str, Any] = {"workers": workers, "modes": {}}
     all_samples: list[Sample] = []
@@ -601,6 +603,12 @@ exit status:
                         help="the sought persons' birth years: by default those registered, "
                              "so registrations meet namesakes and raise alerts; 1900-1915 "
                              "measures the check alone (default: %(default)s)")
+    parser.add_argument("--request-names", choices=("population", "benchmark"),
+                        default="population",
+                        help="the sought persons' names: drawn by the karabakh-2023 scenario's "
+                             "name frequencies, or all with this benchmark's 9 surnames and 20 "
+                             "given names, which makes every household a namesake of some six "
+                             "sought persons: the alerts' worst case (default: %(default)s)")
     parser.add_argument("--clients", type=int, default=TARGET_CLIENTS, metavar="N",
                         help="concurrent API clients, each with its own connection "
                              "(default: %(default)s)")
@@ -647,7 +655,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "benchmark": "registration",
         "machine": machine(),
         "settings": {"open_requests": args.open_requests,
-                     "request_birth_years": args.request_birth_years, "clients": args.clients,
+                     "request_birth_years": args.request_birth_years,
+                     "request_names": args.request_names, "clients": args.clients,
                      "client_processes": args.client_processes,
                      "workers": args.workers, "duration_s": args.duration, "rate": args.rate,
                      "warmup_s": args.warmup, "mode": args.mode},

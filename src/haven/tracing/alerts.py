@@ -94,8 +94,9 @@ def alerts_raise(persons: list[dict[str, Any]]) -> int:
 def _alerts_create(hits: dict[tuple[uuid.UUID, int], tuple[float, tuple[str, ...]]]) -> int:
     """Raise the alerts not raised before, in one transaction; return how many are new.
 
-    One transaction and a few statements for a household's alerts, not a transaction and
-    five statements each: on SQLite every transaction takes the one write lock that the
+    A few statements for a household's alerts, not five each, in the registration's
+    transaction (a savepoint of it: haven.registry.events) or in one of their own when
+    called outside one: on SQLite every transaction takes the one write lock that the
     clerks' registrations wait for. The requests' rows are locked (in order, on
     PostgreSQL; SQLite's write lock already serialises) so that two registrations of the
     same person at once cannot both raise its alert. Where one person meets two sought
