@@ -30,7 +30,11 @@ Queries are adversarial, each written otherwise than the record it should find:
 
 Measured per system: latency p50/p95 (ms, wall clock, one query at a time) and recall@1,
 recall@10 and MRR (reciprocal rank within the first 10; 0 beyond). The ratio Haven /
-Person Finder is printed for each. Targets (issue 11): p95 <= 100 ms at 1,000,000;
+Person Finder is printed for each. A third row, the **tie ceiling**, is what no search can
+beat on these queries: a query says nothing that tells its person from a namesake of the
+same sex and settlement born the same year (any year, when it gives none), and at a
+million persons the commonest names have dozens of those (`tie_ceiling`).
+Targets (issue 11): p95 <= 100 ms at 1,000,000;
 recall@10 >= 0.99, recall@1 >= 0.85, MRR >= 0.90.
 
     .venv/bin/python bench/tracing.py                                  # 100,000 and 1,000,000
@@ -325,6 +329,43 @@ def measure(system: str, size: int, queries: Sequence[Query],
         by_kind={kind: quality(values) for kind, values in sorted(by_kind.items())})
 
 
+def tie_ceiling(queries: Sequence[Query], registered: dict[str, dict[str, str]],
+                persons: dict[str, Any]) -> dict[str, dict[str, float]]:
+    """Return the best recall any search can expect from what the queries say.
+
+    A query tells its person from a *twin* in no way: a registered person whose names have
+    the same keys in any script, of the same sex and settlement of origin, and (when the
+    query gives a year) born the same year. A search that ranks the person sought above
+    everyone else and among its k twins at random finds it first 1/k of the time, in the
+    first ten min(1, 10/k), at reciprocal rank (1/k)(1 + 1/2 + ... + 1/min(k, 10)).
+    Overall and by how the year was given.
+    """
+    from haven.core.names import given_name_key, name_key, surname_key
+
+    def year(row: dict[str, str]) -> int | None:
+        return int(row["birth_date"][:4]) if row["birth_date"] else None
+
+    twins: dict[tuple[str, ...], list[int | None]] = collections.defaultdict(list)
+    keys: dict[str, tuple[str, ...]] = {}
+    for person_id, row in registered.items():
+        keys[person_id] = (surname_key(row["family_name"]), given_name_key(row["given_name"]),
+                           persons[person_id].sex, name_key(row["place_of_origin"]))
+        twins[keys[person_id]].append(year(row))
+    by_kind: dict[str, list[int]] = collections.defaultdict(list)
+    for query in queries:
+        born = twins[keys[query.person_id]]
+        k = len(born) if query.birth_year is None else born.count(
+            year(registered[query.person_id]))
+        by_kind["overall"].append(k)
+        by_kind[f"year {query.year}"].append(k)
+    return {kind: {"n": len(ks),
+                   "recall@1": sum(1 / k for k in ks) / len(ks),
+                   "recall@10": sum(min(1.0, TOP / k) for k in ks) / len(ks),
+                   "mrr": sum(sum(1 / i for i in range(1, min(k, TOP) + 1)) / k
+                              for k in ks) / len(ks)}
+            for kind, ks in sorted(by_kind.items())}
+
+
 def misses_write(path: Path, *, size: int, queries: Sequence[Query], seen: dict[int, list[Any]],
                  registered: dict[str, dict[str, str]], uuids: dict[Any, str]) -> None:
     """Append the queries Haven did not rank first, with the record sought and the top 3."""
@@ -348,7 +389,8 @@ def misses_write(path: Path, *, size: int, queries: Sequence[Query], seen: dict[
                 ensure_ascii=False) + "\n")
 
 
-def print_table(size: int, outcomes: list[Outcome], refused: int, engine: str) -> None:
+def print_table(size: int, outcomes: list[Outcome], refused: int, engine: str,
+                ceiling: dict[str, dict[str, float]]) -> None:
     print(f"\nregistry of {size:,} persons ({refused} households refused by validation); "
           f"baseline ratio by {engine}")
     print(f"{'system':<15} {'p50 ms':>8} {'p95 ms':>8} {'recall@1':>9} {'recall@10':>10} "
@@ -362,6 +404,14 @@ def print_table(size: int, outcomes: list[Outcome], refused: int, engine: str) -
               f"{haven.recall_at_1 / (baseline.recall_at_1 or 1):9.2f} "
               f"{haven.recall_at_10 / (baseline.recall_at_10 or 1):10.2f} "
               f"{haven.mrr / (baseline.mrr or 1):6.2f}")
+    best = ceiling["overall"]
+    print(f"{'tie ceiling':<15} {'':>8} {'':>8} {best['recall@1']:9.3f} "
+          f"{best['recall@10']:10.3f} {best['mrr']:6.3f}   (what the queries allow: "
+          f"see tie_ceiling)")
+    for kind, q in ceiling.items():
+        if kind != "overall":
+            print(f"    ceiling, {kind:<15} n={q['n']:>5.0f}  r@1 {q['recall@1']:.3f}  "
+                  f"r@10 {q['recall@10']:.3f}  MRR {q['mrr']:.3f}")
     for o in outcomes:
         print(f"  {o.system} by query kind:")
         for kind, q in o.by_kind.items():
@@ -429,9 +479,10 @@ def main() -> int:
         if search is None:
             print("haven: unavailable (haven.registry.selectors.search_persons_by_name "
                   "does not exist in this checkout)")
-        print_table(len(uuids), outcomes, refused, baseline.engine)
+        ceiling = tie_ceiling(queries, registered, persons)
+        print_table(len(uuids), outcomes, refused, baseline.engine, ceiling)
         results.append({"size": len(uuids), "refused_households": refused,
-                        "baseline_engine": baseline.engine,
+                        "baseline_engine": baseline.engine, "tie_ceiling": ceiling,
                         "outcomes": [asdict(o) for o in outcomes]})
     if args.json:
         args.json.write_text(json.dumps({"machine": machine(), "command": sys.argv,

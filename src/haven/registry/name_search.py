@@ -13,7 +13,8 @@ this module adds is what a search needs and a batch linkage does not:
   beyond one edit, or a married name). Keys one edit away are listed in full (a key of
   nine letters has some 350 neighbours over the keys' 18 letters), so every lookup is an
   equality on an indexed column: a million persons cost the same few index probes as a
-  thousand.
+  thousand. Names spelt further off are found last, among the registry's distinct keys
+  (haven.registry.name_vocabulary).
 - **one score per candidate**: the sum of the engine's match weights (log2 m/u) for the
   levels each field reaches, under the reading of the typed words that scores best, and
   the phrases that say which fields agree and how strongly.

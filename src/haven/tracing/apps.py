@@ -8,9 +8,8 @@ class TracingConfig(AppConfig):
 
     def ready(self) -> None:
         # Every registration and arrival, from every channel, is checked against the open
-        # requests and for children without an adult (haven.registry.events), inside its
-        # transaction: an alert commits with the registration, or neither does.
+        # requests and for children without an adult (haven.registry.events).
         from haven.registry.events import registry_observe  # noqa: PLC0415
         from haven.tracing.alerts import on_registry_event  # noqa: PLC0415
 
-        registry_observe("tracing", on_registry_event, in_transaction=True)
+        registry_observe("tracing", on_registry_event)

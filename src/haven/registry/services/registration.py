@@ -332,8 +332,7 @@ def households_rows(
 def _rows_insert(actor: Actor, rows: HouseholdRows) -> None:
     for table, model, columns in _TABLES:
         insert_values(model, columns, rows.tables[table])
-    # Observers (tracing's match alerts, unaccompanied children) run in this transaction
-    # or after its commit (haven.registry.events).
+    # Observers (tracing's match alerts, unaccompanied children) run after the commit.
     registry_event_fire(RegistryEvent(
         kind="registered", person_ids=tuple(p for ids in rows.person_ids for p in ids),
         household_ids=tuple(values[0] for values in rows.household_values),

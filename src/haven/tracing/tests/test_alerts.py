@@ -104,31 +104,6 @@ def test_a_rolled_back_registration_tells_nobody(users, open_request):
     assert not Alert.objects.exists()
 
 
-def test_the_alert_is_written_in_the_registration_s_own_transaction(users, open_request):
-    # Committed with the registration or not at all: a process killed just after a
-    # registration's commit must not lose the alert it called for.
-    open_request()
-    with transaction.atomic():
-        register(users, given_name="Anahit", family_name="Vardanyan", birth_date="1948")
-        assert Alert.objects.count() == 1  # before the commit
-
-
-def test_an_alert_that_fails_to_be_written_leaves_the_registration_stored(
-        users, open_request, monkeypatch):
-    open_request()
-
-    written = alerts._alerts_create
-
-    def broken(hits):
-        written(hits)  # the alert is written, then something fails: none must be left
-        raise RuntimeError("the notifications' table is broken")
-
-    monkeypatch.setattr(alerts, "_alerts_create", broken)
-    person = register(users, given_name="Anahit", family_name="Vardanyan", birth_date="1948")
-    assert person.household.members.count() == 1
-    assert not Alert.objects.exists()
-
-
 def test_a_child_registered_without_an_adult_is_on_the_priority_list_at_once(users):
     actor = actor_for(users["coordinator"])
     outcome = households_register(actor=actor, households=[HouseholdInput(
