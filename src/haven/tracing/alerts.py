@@ -186,7 +186,8 @@ def children_flag(household_ids: Iterable[uuid.UUID], *,
     `members`: the households' every member, as rows of values, when the caller has them.
     """
     year = clock.today().year
-    rows = members if members is not None else [dict(row) for row in Person.objects.filter(
+    rows: list[dict[str, Any]] = members if members is not None else [
+        dict(row) for row in Person.objects.filter(
         household_id__in=list(household_ids)).values(
             "id", "code", "household_id", "birth_year", "household__registered_at_id",
             "relationship")]
