@@ -23,7 +23,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils.translation import gettext_noop
 
 from haven.accounts.roles import Role
@@ -54,14 +54,16 @@ def on_registry_event(event: RegistryEvent) -> None:
         "id", "code", "household_id", "given_name", "family_name", "patronymic",
         "given_name_key", "family_name_key", "sex", "birth_year", "household__place_of_origin",
         "household__registered_at_id", "relationship")]
-    alerts_raise(persons)
+    alerts_raise(persons, fresh=event.kind == "registered")
     if event.kind == "registered":
         # A registration's persons are its households' every member: read once, for both.
         children_flag(event.household_ids, members=persons)
 
 
-def alerts_raise(persons: list[dict[str, Any]]) -> int:
+def alerts_raise(persons: list[dict[str, Any]], *, fresh: bool = False) -> int:
     """Raise the alerts the persons (rows of values) call for; return how many are new.
+
+    `fresh`: the persons were registered just now (none can have an alert yet).
 
     The open requests' sought persons come from memory (haven.tracing.open_requests): a
     person is scored only against those it meets on both names' keys and, where the family
@@ -89,49 +91,82 @@ def alerts_raise(persons: list[dict[str, Any]]) -> int:
             score, reasons = best_score(one, stored)
             if score >= threshold:
                 hits[(row["id"], one.id)] = (score, reasons)
-    return _alerts_create(hits) if hits else 0
+    return _alerts_create(hits, fresh=fresh) if hits else 0
 
 
-def _alerts_create(hits: dict[tuple[uuid.UUID, int], tuple[float, tuple[str, ...]]]) -> int:
+def _alerts_create(hits: dict[tuple[uuid.UUID, int], tuple[float, tuple[str, ...]]], *,
+                   fresh: bool = False) -> int:
     """Raise the alerts not raised before, in one transaction; return how many are new.
 
     One transaction and a few statements for a household's alerts, not a transaction and
     five statements each: on SQLite every transaction takes the one write lock that the
     clerks' registrations wait for. (Inside the registration's own transaction instead,
-    the scoring held that lock too: 129 households/s against 152 when each raised six
-    alerts, docs/benchmarks.md.) The requests' rows are locked (in order, on
-    PostgreSQL; SQLite's write lock already serialises) so that two registrations of the
-    same person at once cannot both raise its alert. Where one person meets two sought
-    persons of a request, the better score is the request's alert.
+    the scoring held that lock too: 129 against 152 households/s with six alerts each,
+    docs/benchmarks.md.) The requests' rows are locked (in order, on PostgreSQL; SQLite's
+    write lock already serialises) so that two registrations of the same person at once
+    cannot both raise its alert. Where one person meets two sought persons of a request,
+    the better score is the request's alert. `fresh`: the persons were registered just
+    now, so none has an alert to look for.
     """
     with transaction.atomic():
-        sought = {s.pk: s for s in SoughtPerson.objects.filter(
-            pk__in={sought_id for _person, sought_id in hits},
-            request__status__in=ACTIVE_STATUSES).select_related("request")
-            .select_for_update(of=("request",)).order_by("request_id", "id")}
-        best: dict[tuple[int, uuid.UUID], tuple[float, tuple[str, ...], SoughtPerson]] = {}
+        requests = _requests_active_locked({sought_id for _person, sought_id in hits})
+        best: dict[tuple[int, uuid.UUID], tuple[float, tuple[str, ...], int]] = {}
         for (person_id, sought_id), (score, reasons) in hits.items():
-            if (one := sought.get(sought_id)) is None:
+            if (request := requests.get(sought_id)) is None:
                 continue  # its request left the active statuses since the snapshot
-            key = (one.request_id, person_id)
+            key = (request.pk, person_id)
             if key not in best or score > best[key][0]:
-                best[key] = (score, reasons, one)
-        raised = set(Alert.objects.filter(
+                best[key] = (score, reasons, sought_id)
+        raised = set() if fresh or not best else set(Alert.objects.filter(
             request_id__in={r for r, _p in best}, person_id__in={p for _r, p in best})
-            .values_list("request_id", "person_id"))
+            .order_by().values_list("request_id", "person_id"))
         new = {key: value for key, value in best.items() if key not in raised}
         if not new:
             return 0
         now = clock.now()
         Alert.objects.bulk_create([
-            Alert(request_id=request_id, sought=one, person_id=person_id, score=round(score, 3),
-                  reasons=list(reasons), created_at=now)
-            for (request_id, person_id), (score, reasons, one) in new.items()])
-        requests = {one.request_id: one.request for _score, _reasons, one in new.values()}
-        _requests_mark_possible_match(list(requests.values()), now)
-        notify_all([_match_notice(requests[request_id])
+            Alert(request_id=request_id, sought_id=sought_id, person_id=person_id,
+                  score=round(score, 3), reasons=list(reasons), created_at=now)
+            for (request_id, person_id), (score, reasons, sought_id) in new.items()])
+        met = {request.pk: request for request in requests.values()}
+        _requests_mark_possible_match([met[request_id] for request_id in {r for r, _p in new}],
+                                      now)
+        notify_all([_match_notice(met[request_id])
                     for request_id, _person in sorted(new, key=str)])
     return len(new)
+
+
+def _requests_active_locked(sought_ids: set[int]) -> dict[int, TracingRequest]:
+    """Return {sought person's id: its request} for the requests still active, locked.
+
+    Plain SQL: the ORM's building of these few rows cost more than reading them (0.7 ms a
+    household, where the alerts' writes are the only work registration adds). The requests
+    come back as unsaved instances holding what the alerts use: id, status, owner, site.
+    """
+    if not sought_ids:
+        return {}
+    sought_table = connection.ops.quote_name(SoughtPerson._meta.db_table)
+    request_table = connection.ops.quote_name(TracingRequest._meta.db_table)
+    lock = " FOR UPDATE OF r" if connection.features.has_select_for_update_of else ""
+    ids = ", ".join(["%s"] * len(sought_ids))
+    statuses = ", ".join(["%s"] * len(ACTIVE_STATUSES))
+    with connection.cursor() as cursor:
+        # The tables' names are the models', the marks are parameters: nothing is input.
+        cursor.execute(
+            f"SELECT s.id, r.id, r.status, r.owner_id, r.site_id FROM {sought_table} s "  # noqa: S608
+            f"JOIN {request_table} r ON r.id = s.request_id "
+            f"WHERE s.id IN ({ids}) AND r.status IN ({statuses}) "
+            f"ORDER BY r.id, s.id{lock}",
+            [*sorted(sought_ids), *(status.value for status in ACTIVE_STATUSES)])
+        rows = cursor.fetchall()
+    requests: dict[int, TracingRequest] = {}
+    by_id: dict[int, TracingRequest] = {}
+    for sought_id, request_id, status, owner_id, site_id in rows:
+        if request_id not in by_id:
+            by_id[request_id] = TracingRequest(pk=request_id, status=status, owner_id=owner_id,
+                                               site_id=site_id)
+        requests[sought_id] = by_id[request_id]
+    return requests
 
 
 def _match_notice(request: TracingRequest) -> Notice:

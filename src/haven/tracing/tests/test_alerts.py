@@ -62,6 +62,16 @@ def test_the_same_person_arriving_again_raises_nothing_more(users, open_request,
     assert Notification.objects.filter(kind="tracing.match").count() == 1
 
 
+def test_an_arrival_raises_a_new_request_s_alert_and_not_the_old_one_again(users, open_request):
+    # A registration's persons are new and have no alert to look for; an arrival's may.
+    first = open_request()
+    person = register(users, given_name="Anahit", family_name="Vardanyan", birth_date="1948")
+    second = open_request(given_name="Անահիտ", family_name="Վարդանյան")
+    arrival_record(actor=actor_for(users["coordinator"]), person=person.code, site="goris")
+    assert {alert.request for alert in Alert.objects.filter(person=person)} == {first, second}
+    assert Notification.objects.filter(kind="tracing.match").count() == 2
+
+
 def test_an_arrival_checks_a_person_registered_before_the_request(users, open_request):
     """Transfers and arrivals are a channel too: the first check of an older record."""
     person = register(users, given_name="Anahit", family_name="Vardanian", birth_date="1948")
@@ -258,10 +268,10 @@ def test_two_registrations_meeting_one_request_at_once_move_it_once(users, open_
             time.sleep(0.5)  # the second is now reading the request, or waiting for it
         return mark(requests, now)
 
-    def started_create(hits):
+    def started_create(hits, **how):
         if threading.current_thread().name == "second":
             second_started.set()
-        return create(hits)
+        return create(hits, **how)
 
     monkeypatch.setattr(alerts, "_requests_mark_possible_match", slow_mark)
     monkeypatch.setattr(alerts, "_alerts_create", started_create)
