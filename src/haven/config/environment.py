@@ -80,6 +80,8 @@ VARIABLES = [
              "Minutes a notification may wait unacknowledged before coordinators are told."),
     Variable("HAVEN_TRACING_ALERT_SCORE", "10",
              "Match weight (bits) from which a registration raises a tracing alert."),
+    Variable("HAVEN_NAME_VOCABULARY_SECONDS", "60",
+             "Seconds a process keeps the registry's name keys before reading them again."),
     Variable("HAVEN_SAFE_AND_WELL_PER_HOUR", "10",
              "Safe-and-well questions one address may ask in an hour."),
     Variable("HAVEN_SAFE_AND_WELL_PUBLIC", "0",

@@ -284,6 +284,9 @@ NOTIFICATION_ESCALATE_MINUTES = env_float("HAVEN_NOTIFICATION_ESCALATE_MINUTES",
 # raises an alert on an open request; safe-and-well questions per address and hour, and
 # whether the public safe-and-well page is served.
 TRACING_ALERT_SCORE = env_float("HAVEN_TRACING_ALERT_SCORE", 10)
+# Seconds a process keeps the registry's distinct name keys before reading them again: name
+# search's last tier finds spellings two or more edits off among them (name_vocabulary).
+NAME_VOCABULARY_SECONDS = env_float("HAVEN_NAME_VOCABULARY_SECONDS", 60)
 SAFE_AND_WELL_PER_HOUR = int(env_float("HAVEN_SAFE_AND_WELL_PER_HOUR", 10))
 SAFE_AND_WELL_PUBLIC = env_bool("HAVEN_SAFE_AND_WELL_PUBLIC")
 
