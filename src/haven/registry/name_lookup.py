@@ -71,12 +71,7 @@ def _name_candidates(query: name_search.Query) -> list[tuple[Q, int, int]]:
         lookups.append((Q(given_name_key__in=keys.given(given_name_key(word))) & narrow,
                         _CANDIDATES_PER_LOOKUP, 0))
         return lookups
-    seen: set[tuple[str, str]] = set()
-    for reading in name_search.readings(list(query.words)):
-        given, family = reading.given_key, reading.family_key
-        if (given, family) in seen or not (given or family):
-            continue
-        seen.add((given, family))
+    for given, family in _key_pairs(query):
         near_family, near_given = keys.family(family), keys.given(given)
         # The exact keys first: the cap can cut only the near spellings of a common name.
         # Then either name or both one edit away (a slip in one name or in each).
@@ -114,6 +109,12 @@ def _name_candidates(query: name_search.Query) -> list[tuple[Q, int, int]]:
     return sorted(lookups, key=lambda lookup: lookup[2])
 
 
+def _key_pairs(query: name_search.Query) -> list[tuple[str, str]]:
+    """Return the (given key, family key) of each reading of the words, once each."""
+    pairs = {(r.given_key, r.family_key): None for r in name_search.readings(list(query.words))}
+    return [(given, family) for given, family in pairs if given or family]
+
+
 def _near_years(query: name_search.Query) -> list[int]:
     years = [y for y in (query.birth_year, query.age_year) if y is not None]
     return sorted({y + d for y in years for d in (-1, 0, 1)})
@@ -147,12 +148,9 @@ def _spelling_lookups(query: name_search.Query) -> list[Q]:
         return []
     narrow = _narrow(query)
     lookups: list[Q] = []
-    seen: set[tuple[str, str]] = set()
-    for reading in name_search.readings(list(query.words)):
-        given, family = reading.given_key, reading.family_key
-        if (given, family) in seen or not (given and family):
+    for given, family in _key_pairs(query):
+        if not (given and family):
             continue
-        seen.add((given, family))
         lookups.append(Q(family_name_key__in=name_vocabulary.spelt_like(
                              "family_name_key", family, _SPELT_LIKE),
                          given_name_key__in=name_vocabulary.spelt_like(
