@@ -100,13 +100,12 @@ def _alerts_create(hits: dict[tuple[uuid.UUID, int], tuple[float, tuple[str, ...
 
     One transaction and a few statements for a household's alerts, not a transaction and
     five statements each: on SQLite every transaction takes the one write lock that the
-    clerks' registrations wait for. (Inside the registration's own transaction instead,
-    the scoring held that lock too: 129 against 152 households/s with six alerts each,
-    docs/benchmarks.md.) The requests' rows are locked (in order, on PostgreSQL; SQLite's
-    write lock already serialises) so that two registrations of the same person at once
-    cannot both raise its alert. Where one person meets two sought persons of a request,
-    the better score is the request's alert. `fresh`: the persons were registered just
-    now, so none has an alert to look for.
+    clerks' registrations wait for. (Inside the registration's own transaction, the
+    scoring would hold that lock too: measured slower, docs/benchmarks.md.) The requests'
+    rows are locked (in order, on PostgreSQL; SQLite's write lock already serialises) so
+    that two registrations of the same person at once cannot both raise its alert. Where
+    one person meets two sought persons of a request, the better score is the request's
+    alert. `fresh`: the persons were registered just now, so none has an alert to look for.
     """
     with transaction.atomic():
         requests = _requests_active_locked({sought_id for _person, sought_id in hits})
