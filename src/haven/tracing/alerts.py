@@ -3,13 +3,12 @@
 1. **Match alerts.** Each new person's name keys (and the keys one letter shorter) are
    looked up in the open requests' keys (held in memory, haven.tracing.open_requests);
    each sought person met that way on both names is scored with the registry's name
-   search (the linkage engine's levels), and a
-   score of at least `HAVEN_TRACING_ALERT_SCORE` (default 10 bits: both names agree,
-   or one agrees and the other is spelt almost alike), with a birth year no more than
-   one year off when the family gave one, raises one alert per (request, person), for
-   the officer who owns the request, through haven.notifications. The unique
-   constraint keeps it to one however often the person is registered, arrives or is
-   imported again.
+   search (the linkage engine's levels), and a score of at least
+   `HAVEN_TRACING_ALERT_SCORE` (default 10 bits: both names agree, or one agrees and the
+   other is spelt almost alike), with a birth year no more than one year off when the
+   family gave one, raises one alert per (request, person), for the officer who owns the
+   request, through haven.notifications. The unique constraint keeps it to one however
+   often the person is registered, arrives or is imported again.
 2. **Children without an adult.** A household registered with a child (under 18 on the
    day) and no adult is flagged: each child goes on the priority list at once, and the
    site's tracing officers are notified.
@@ -19,7 +18,6 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
@@ -57,7 +55,7 @@ def on_registry_event(event: RegistryEvent) -> None:
     alerts_raise(persons, fresh=event.kind == "registered")
     if event.kind == "registered":
         # A registration's persons are its households' every member: read once, for both.
-        children_flag(event.household_ids, members=persons)
+        children_flag(persons)
 
 
 def alerts_raise(persons: list[dict[str, Any]], *, fresh: bool = False) -> int:
@@ -127,10 +125,10 @@ def _alerts_create(hits: dict[tuple[uuid.UUID, int], tuple[float, tuple[str, ...
             Alert(request_id=request_id, sought_id=sought_id, person_id=person_id,
                   score=round(score, 3), reasons=list(reasons), created_at=now)
             for (request_id, person_id), (score, reasons, sought_id) in new.items()])
-        met = {request.pk: request for request in requests.values()}
-        _requests_mark_possible_match([met[request_id] for request_id in {r for r, _p in new}],
-                                      now)
-        notify_all([_match_notice(met[request_id])
+        touched = {requests[sought_id].pk: requests[sought_id]
+                   for _score, _reasons, sought_id in new.values()}
+        _requests_mark_possible_match(list(touched.values()), now)
+        notify_all([_match_notice(touched[request_id])
                     for request_id, _person in sorted(new, key=str)])
     return len(new)
 
@@ -213,20 +211,15 @@ def _separated(child: dict[str, Any], household: list[dict[str, Any]], year: int
                                                       "not_related")
 
 
-def children_flag(household_ids: Iterable[uuid.UUID], *,
-                  members: list[dict[str, Any]] | None = None) -> int:
+def children_flag(members: list[dict[str, Any]]) -> int:
     """Put every child of a household with no adult on the priority list; return how many.
 
-    `members`: the households' every member, as rows of values, when the caller has them.
+    `members`: the households' every member, as rows of values (id, code, household_id,
+    birth_year, household__registered_at_id, relationship).
     """
     year = clock.today().year
-    rows: list[dict[str, Any]] = members if members is not None else [
-        dict(row) for row in Person.objects.filter(
-        household_id__in=list(household_ids)).values(
-            "id", "code", "household_id", "birth_year", "household__registered_at_id",
-            "relationship")]
     by_household: dict[uuid.UUID, list[dict[str, Any]]] = {}
-    for member in rows:
+    for member in members:
         by_household.setdefault(member["household_id"], []).append(member)
     flagged = 0
     for household in by_household.values():
